@@ -1,0 +1,1 @@
+//! Grading evaluation (issue #4).

@@ -1,0 +1,1 @@
+//! Knowledge-tracing evaluation (issue #3).
