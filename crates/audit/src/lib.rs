@@ -86,13 +86,24 @@ pub struct Head {
 
 impl Head {
     /// The head of an empty log.
-    pub const EMPTY: Head = Head { seq: 0, hash: ChainHash::GENESIS };
+    pub const EMPTY: Head = Head {
+        seq: 0,
+        hash: ChainHash::GENESIS,
+    };
 
     /// Seals `content` as the next entry and returns it with the new head.
     pub fn append(self, content: NewEntry) -> (Entry, Head) {
         let seq = self.seq + 1;
         let hash = seal(&self.hash, seq, &content);
-        (Entry { seq, content, prev: self.hash, hash }, Head { seq, hash })
+        (
+            Entry {
+                seq,
+                content,
+                prev: self.hash,
+                hash,
+            },
+            Head { seq, hash },
+        )
     }
 }
 
@@ -109,7 +120,13 @@ pub fn seal(prev: &ChainHash, seq: i64, content: &NewEntry) -> ChainHash {
     h.update(prev.0);
     h.update(seq.to_le_bytes());
     h.update(content.at.millis().to_le_bytes());
-    for field in [&content.actor, &content.action, &content.subject, &content.basis, &content.detail] {
+    for field in [
+        &content.actor,
+        &content.action,
+        &content.subject,
+        &content.basis,
+        &content.detail,
+    ] {
         h.update((field.len() as u64).to_le_bytes());
         h.update(field.as_bytes());
     }
@@ -121,15 +138,23 @@ pub fn seal(prev: &ChainHash, seq: i64, content: &NewEntry) -> ChainHash {
 pub enum Break {
     #[error("entry {seq} was edited: its content no longer matches its hash")]
     Edited { seq: i64 },
-    #[error("the chain is broken before entry {seq}: it does not link to the entry before it (an entry was inserted, deleted or re-hashed)")]
+    #[error(
+        "the chain is broken before entry {seq}: it does not link to the entry before it (an entry was inserted, deleted or re-hashed)"
+    )]
     Unlinked { seq: i64 },
     #[error("entry {found} follows entry {previous}: entries are missing or were inserted")]
     Gap { previous: i64, found: i64 },
-    #[error("the log ends at entry {found} but its head says {expected}: entries were deleted from the end or added without the head")]
+    #[error(
+        "the log ends at entry {found} but its head says {expected}: entries were deleted from the end or added without the head"
+    )]
     HeadMismatch { expected: i64, found: i64 },
-    #[error("the log's head hash differs from the last entry's: the head or the last entry was changed")]
+    #[error(
+        "the log's head hash differs from the last entry's: the head or the last entry was changed"
+    )]
     HeadHashMismatch,
-    #[error("the log does not match the anchor {anchor}: the log was rewritten after the anchor was taken")]
+    #[error(
+        "the log does not match the anchor {anchor}: the log was rewritten after the anchor was taken"
+    )]
     AnchorMismatch { anchor: String },
 }
 
@@ -152,7 +177,10 @@ pub fn verify(
     let mut anchor_seen = anchor.is_none_or(|a| a.seq == 0);
     for entry in entries {
         if entry.seq != previous.seq + 1 {
-            return Err(Break::Gap { previous: previous.seq, found: entry.seq });
+            return Err(Break::Gap {
+                previous: previous.seq,
+                found: entry.seq,
+            });
         }
         if seal(&entry.prev, entry.seq, &entry.content) != entry.hash {
             return Err(Break::Edited { seq: entry.seq });
@@ -160,24 +188,34 @@ pub fn verify(
         if entry.prev != previous.hash {
             return Err(Break::Unlinked { seq: entry.seq });
         }
-        previous = Head { seq: entry.seq, hash: entry.hash };
+        previous = Head {
+            seq: entry.seq,
+            hash: entry.hash,
+        };
         if let Some(a) = anchor.filter(|a| a.seq == entry.seq) {
             if a.hash != entry.hash {
-                return Err(Break::AnchorMismatch { anchor: a.to_string() });
+                return Err(Break::AnchorMismatch {
+                    anchor: a.to_string(),
+                });
             }
             anchor_seen = true;
         }
         n += 1;
     }
     if previous.seq != head.seq {
-        return Err(Break::HeadMismatch { expected: head.seq, found: previous.seq });
+        return Err(Break::HeadMismatch {
+            expected: head.seq,
+            found: previous.seq,
+        });
     }
     if previous.hash != head.hash {
         return Err(Break::HeadHashMismatch);
     }
     if !anchor_seen {
         let a = anchor.expect("anchor_seen starts true when there is no anchor");
-        return Err(Break::AnchorMismatch { anchor: a.to_string() });
+        return Err(Break::AnchorMismatch {
+            anchor: a.to_string(),
+        });
     }
     Ok(Verified { entries: n, head })
 }
@@ -185,7 +223,10 @@ pub fn verify(
 /// Parses an anchor written as `seq:hash` (the `Display` form of [`Head`]).
 pub fn parse_anchor(s: &str) -> Option<Head> {
     let (seq, hash) = s.trim().split_once(':')?;
-    Some(Head { seq: seq.parse().ok()?, hash: ChainHash::from_hex(hash)? })
+    Some(Head {
+        seq: seq.parse().ok()?,
+        hash: ChainHash::from_hex(hash)?,
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,11 @@
+//! Store tests: every test runs on SQLite and on PostgreSQL with a fresh database.
+
+#![allow(clippy::unwrap_used)]
+
+mod audit_chain;
+mod auth;
+mod fixtures;
+mod people;
+mod roster;
+mod schema;
+mod views;
