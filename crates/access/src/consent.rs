@@ -26,12 +26,8 @@ pub enum Purpose {
 
 impl Purpose {
     /// Every purpose.
-    pub const ALL: [Purpose; 4] = [
-        Purpose::AdaptiveLearning,
-        Purpose::AiAssistance,
-        Purpose::WellbeingScreening,
-        Purpose::ResearchSharing,
-    ];
+    pub const ALL: [Purpose; 4] =
+        [Purpose::AdaptiveLearning, Purpose::AiAssistance, Purpose::WellbeingScreening, Purpose::ResearchSharing];
 
     /// The stable name.
     pub fn as_str(self) -> &'static str {
@@ -72,13 +68,7 @@ impl GivenBy {
 
     /// Parses the stable name.
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            GivenBy::Student,
-            GivenBy::Guardian,
-            GivenBy::SchoolOnBehalfOfGuardian,
-        ]
-        .into_iter()
-        .find(|g| g.as_str() == s)
+        [GivenBy::Student, GivenBy::Guardian, GivenBy::SchoolOnBehalfOfGuardian].into_iter().find(|g| g.as_str() == s)
     }
 
     fn is_guardian(self) -> bool {
@@ -157,15 +147,8 @@ pub fn check<'a>(
         .iter()
         .filter(|c| c.purpose == purpose && c.given_at <= now)
         .filter(|c| c.withdrawn_at.is_none_or(|w| w > now))
-        .find(|c| {
-            c.given_by.is_guardian()
-                || c.student_age_at_grant
-                    .is_some_and(|age| age >= AGE_OF_SELF_CONSENT)
-        })
-        .ok_or(ConsentRequired {
-            purpose,
-            ask: ask_whom(birth_date, now.date_utc()),
-        })
+        .find(|c| c.given_by.is_guardian() || c.student_age_at_grant.is_some_and(|age| age >= AGE_OF_SELF_CONSENT))
+        .ok_or(ConsentRequired { purpose, ask: ask_whom(birth_date, now.date_utc()) })
 }
 
 #[cfg(test)]

@@ -16,6 +16,6 @@ pub mod consent;
 mod policy;
 
 pub use crate::policy::{
-    Access, Basis, ClassFacts, Denied, Duty, DutyScope, Grant, Principal, StudentFacts,
-    authorize_class, authorize_org, authorize_student,
+    Access, Basis, ClassFacts, Denied, Duty, DutyScope, Grant, Principal, StudentFacts, authorize_class, authorize_org,
+    authorize_student,
 };

@@ -27,9 +27,7 @@ impl Principal {
 
     /// The first administrative grant whose organisation is one of `orgs`, if any.
     fn admin_grant_over<'a>(&'a self, orgs: &[OrgId], roles: &[Role]) -> Option<&'a Grant> {
-        self.grants
-            .iter()
-            .find(|g| roles.contains(&g.role) && orgs.contains(&g.org))
+        self.grants.iter().find(|g| roles.contains(&g.role) && orgs.contains(&g.org))
     }
 }
 
@@ -83,9 +81,7 @@ impl fmt::Display for Basis {
 pub enum Denied {
     #[error("you have no relationship with this record that allows this")]
     NotRelated,
-    #[error(
-        "administrators at this level see aggregates; record a duty to see individual students"
-    )]
+    #[error("administrators at this level see aggregates; record a duty to see individual students")]
     AggregateOnly,
     #[error("your role does not allow this action on this record")]
     RoleCannot,
@@ -113,22 +109,12 @@ pub struct Duty {
 }
 
 impl Duty {
-    fn covers(
-        &self,
-        holder: &PersonId,
-        student: &PersonId,
-        orgs: &[OrgId],
-        now: Timestamp,
-    ) -> bool {
+    fn covers(&self, holder: &PersonId, student: &PersonId, orgs: &[OrgId], now: Timestamp) -> bool {
         let in_scope = match &self.scope {
             DutyScope::Student(s) => s == student,
             DutyScope::Org(o) => orgs.contains(o),
         };
-        !self.revoked
-            && &self.holder == holder
-            && in_scope
-            && self.starts <= now
-            && now < self.expires
+        !self.revoked && &self.holder == holder && in_scope && self.starts <= now && now < self.expires
     }
 }
 
@@ -170,10 +156,7 @@ pub fn authorize_student(
     };
     let me = &principal.person;
     if let Some(g) = principal.admin_grant_over(&facts.orgs, &SCHOOL_STAFF_ADMIN) {
-        return Ok(Basis::Admin {
-            role: g.role,
-            org: g.org.clone(),
-        });
+        return Ok(Basis::Admin { role: g.role, org: g.org.clone() });
     }
     if me == student {
         // A student reads their own record and decides their own consents from 14 (checked
@@ -192,30 +175,17 @@ pub fn authorize_student(
     if facts.teachers.contains(me) {
         return match access {
             Access::Read | Access::WriteCoursework => Ok(Basis::Teacher),
-            Access::ReadSensitive | Access::WriteRecord | Access::ManageConsent => {
-                Err(Denied::RoleCannot)
-            }
+            Access::ReadSensitive | Access::WriteRecord | Access::ManageConsent => Err(Denied::RoleCannot),
         };
     }
-    if principal
-        .grants
-        .iter()
-        .any(|g| g.role == Role::Counselor && facts.orgs.contains(&g.org))
-    {
+    if principal.grants.iter().any(|g| g.role == Role::Counselor && facts.orgs.contains(&g.org)) {
         return match access {
             Access::Read => Ok(Basis::Counselor),
             _ => Err(Denied::RoleCannot),
         };
     }
-    if principal
-        .admin_grant_over(&facts.orgs, &HIGHER_ADMIN)
-        .is_some()
-    {
-        if let Some(duty) = facts
-            .duties
-            .iter()
-            .find(|d| d.covers(me, student, &facts.orgs, now))
-        {
+    if principal.admin_grant_over(&facts.orgs, &HIGHER_ADMIN).is_some() {
+        if let Some(duty) = facts.duties.iter().find(|d| d.covers(me, student, &facts.orgs, now)) {
             return match access {
                 Access::Read | Access::ReadSensitive => Ok(Basis::Duty(duty.id.clone())),
                 _ => Err(Denied::RoleCannot),
@@ -228,16 +198,9 @@ pub fn authorize_student(
 
 /// Decides whether `principal` may see a class roster (`Access::Read`) or record coursework and
 /// attendance for it (`Access::WriteCoursework`).
-pub fn authorize_class(
-    principal: &Principal,
-    access: Access,
-    facts: &ClassFacts,
-) -> Result<Basis, Denied> {
+pub fn authorize_class(principal: &Principal, access: Access, facts: &ClassFacts) -> Result<Basis, Denied> {
     if let Some(g) = principal.admin_grant_over(&facts.orgs, &SCHOOL_STAFF_ADMIN) {
-        return Ok(Basis::Admin {
-            role: g.role,
-            org: g.org.clone(),
-        });
+        return Ok(Basis::Admin { role: g.role, org: g.org.clone() });
     }
     if facts.teachers.contains(&principal.person) {
         return match access {
@@ -245,10 +208,7 @@ pub fn authorize_class(
             _ => Err(Denied::RoleCannot),
         };
     }
-    if principal
-        .admin_grant_over(&facts.orgs, &HIGHER_ADMIN)
-        .is_some()
-    {
+    if principal.admin_grant_over(&facts.orgs, &HIGHER_ADMIN).is_some() {
         return Err(Denied::AggregateOnly);
     }
     Err(Denied::NotRelated)
@@ -261,10 +221,7 @@ pub fn authorize_org(principal: &Principal, orgs: &[OrgId]) -> Result<Basis, Den
         .grants
         .iter()
         .find(|g| g.role.is_admin() && orgs.contains(&g.org))
-        .map(|g| Basis::Admin {
-            role: g.role,
-            org: g.org.clone(),
-        })
+        .map(|g| Basis::Admin { role: g.role, org: g.org.clone() })
         .ok_or(Denied::NotRelated)
 }
 

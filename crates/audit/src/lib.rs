@@ -86,24 +86,13 @@ pub struct Head {
 
 impl Head {
     /// The head of an empty log.
-    pub const EMPTY: Head = Head {
-        seq: 0,
-        hash: ChainHash::GENESIS,
-    };
+    pub const EMPTY: Head = Head { seq: 0, hash: ChainHash::GENESIS };
 
     /// Seals `content` as the next entry and returns it with the new head.
     pub fn append(self, content: NewEntry) -> (Entry, Head) {
         let seq = self.seq + 1;
         let hash = seal(&self.hash, seq, &content);
-        (
-            Entry {
-                seq,
-                content,
-                prev: self.hash,
-                hash,
-            },
-            Head { seq, hash },
-        )
+        (Entry { seq, content, prev: self.hash, hash }, Head { seq, hash })
     }
 }
 
@@ -120,13 +109,7 @@ pub fn seal(prev: &ChainHash, seq: i64, content: &NewEntry) -> ChainHash {
     h.update(prev.0);
     h.update(seq.to_le_bytes());
     h.update(content.at.millis().to_le_bytes());
-    for field in [
-        &content.actor,
-        &content.action,
-        &content.subject,
-        &content.basis,
-        &content.detail,
-    ] {
+    for field in [&content.actor, &content.action, &content.subject, &content.basis, &content.detail] {
         h.update((field.len() as u64).to_le_bytes());
         h.update(field.as_bytes());
     }
@@ -148,13 +131,9 @@ pub enum Break {
         "the log ends at entry {found} but its head says {expected}: entries were deleted from the end or added without the head"
     )]
     HeadMismatch { expected: i64, found: i64 },
-    #[error(
-        "the log's head hash differs from the last entry's: the head or the last entry was changed"
-    )]
+    #[error("the log's head hash differs from the last entry's: the head or the last entry was changed")]
     HeadHashMismatch,
-    #[error(
-        "the log does not match the anchor {anchor}: the log was rewritten after the anchor was taken"
-    )]
+    #[error("the log does not match the anchor {anchor}: the log was rewritten after the anchor was taken")]
     AnchorMismatch { anchor: String },
 }
 
@@ -165,68 +144,77 @@ pub struct Verified {
     pub head: Head,
 }
 
-/// Walks the chain in order and checks every link, then the head, then an optional external anchor
-/// (a head copied elsewhere earlier, which must still be an entry of the chain).
-pub fn verify(
-    entries: impl IntoIterator<Item = Entry>,
-    head: Head,
+/// Checks a chain one entry at a time, so a log of millions of entries is verified in pages.
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    previous: Head,
+    entries: i64,
     anchor: Option<Head>,
-) -> Result<Verified, Break> {
-    let mut previous = Head::EMPTY;
-    let mut n = 0i64;
-    let mut anchor_seen = anchor.is_none_or(|a| a.seq == 0);
-    for entry in entries {
-        if entry.seq != previous.seq + 1 {
-            return Err(Break::Gap {
-                previous: previous.seq,
-                found: entry.seq,
-            });
+    anchor_seen: bool,
+}
+
+impl Verifier {
+    /// A verifier that also checks the chain against `anchor`, a head copied elsewhere earlier
+    /// (which must still be an entry of the chain).
+    pub fn new(anchor: Option<Head>) -> Self {
+        Self { previous: Head::EMPTY, entries: 0, anchor, anchor_seen: anchor.is_none_or(|a| a.seq == 0) }
+    }
+
+    /// Checks the next entry in sequence.
+    pub fn push(&mut self, entry: &Entry) -> Result<(), Break> {
+        if entry.seq != self.previous.seq + 1 {
+            return Err(Break::Gap { previous: self.previous.seq, found: entry.seq });
         }
         if seal(&entry.prev, entry.seq, &entry.content) != entry.hash {
             return Err(Break::Edited { seq: entry.seq });
         }
-        if entry.prev != previous.hash {
+        if entry.prev != self.previous.hash {
             return Err(Break::Unlinked { seq: entry.seq });
         }
-        previous = Head {
-            seq: entry.seq,
-            hash: entry.hash,
-        };
-        if let Some(a) = anchor.filter(|a| a.seq == entry.seq) {
+        self.previous = Head { seq: entry.seq, hash: entry.hash };
+        if let Some(a) = self.anchor.filter(|a| a.seq == entry.seq) {
             if a.hash != entry.hash {
-                return Err(Break::AnchorMismatch {
-                    anchor: a.to_string(),
-                });
+                return Err(Break::AnchorMismatch { anchor: a.to_string() });
             }
-            anchor_seen = true;
+            self.anchor_seen = true;
         }
-        n += 1;
+        self.entries += 1;
+        Ok(())
     }
-    if previous.seq != head.seq {
-        return Err(Break::HeadMismatch {
-            expected: head.seq,
-            found: previous.seq,
-        });
+
+    /// The sequence number of the last entry checked.
+    pub fn last_seq(&self) -> i64 {
+        self.previous.seq
     }
-    if previous.hash != head.hash {
-        return Err(Break::HeadHashMismatch);
+
+    /// Checks the end of the chain against the stored head and the anchor.
+    pub fn finish(self, head: Head) -> Result<Verified, Break> {
+        if self.previous.seq != head.seq {
+            return Err(Break::HeadMismatch { expected: head.seq, found: self.previous.seq });
+        }
+        if self.previous.hash != head.hash {
+            return Err(Break::HeadHashMismatch);
+        }
+        if let Some(a) = self.anchor.filter(|_| !self.anchor_seen) {
+            return Err(Break::AnchorMismatch { anchor: a.to_string() });
+        }
+        Ok(Verified { entries: self.entries, head })
     }
-    if !anchor_seen {
-        let a = anchor.expect("anchor_seen starts true when there is no anchor");
-        return Err(Break::AnchorMismatch {
-            anchor: a.to_string(),
-        });
+}
+
+/// Walks the chain in order and checks every link, then the head, then an optional external anchor.
+pub fn verify(entries: impl IntoIterator<Item = Entry>, head: Head, anchor: Option<Head>) -> Result<Verified, Break> {
+    let mut verifier = Verifier::new(anchor);
+    for entry in entries {
+        verifier.push(&entry)?;
     }
-    Ok(Verified { entries: n, head })
+    verifier.finish(head)
 }
 
 /// Parses an anchor written as `seq:hash` (the `Display` form of [`Head`]).
 pub fn parse_anchor(s: &str) -> Option<Head> {
     let (seq, hash) = s.trim().split_once(':')?;
-    Some(Head {
-        seq: seq.parse().ok()?,
-        hash: ChainHash::from_hex(hash)?,
-    })
+    Some(Head { seq: seq.parse().ok()?, hash: ChainHash::from_hex(hash)? })
 }
 
 #[cfg(test)]

@@ -25,10 +25,7 @@ fn chain(n: i64) -> (Vec<Entry>, Head) {
 #[test]
 fn an_untouched_chain_verifies() {
     let (entries, head) = chain(5);
-    assert_eq!(
-        verify(entries, head, None),
-        Ok(Verified { entries: 5, head })
-    );
+    assert_eq!(verify(entries, head, None), Ok(Verified { entries: 5, head }));
     assert_eq!(verify(vec![], Head::EMPTY, None).map(|v| v.entries), Ok(0));
 }
 
@@ -51,13 +48,7 @@ fn an_edited_and_rehashed_entry_breaks_the_next_link() {
 fn a_deleted_entry_leaves_a_gap() {
     let (mut entries, head) = chain(5);
     entries.remove(1);
-    assert_eq!(
-        verify(entries, head, None),
-        Err(Break::Gap {
-            previous: 1,
-            found: 3
-        })
-    );
+    assert_eq!(verify(entries, head, None), Err(Break::Gap { previous: 1, found: 3 }));
 }
 
 #[test]
@@ -65,11 +56,7 @@ fn an_inserted_and_renumbered_entry_breaks_the_link() {
     let (entries, head) = chain(4);
     let mut forged = entries[..2].to_vec();
     // Insert a fabricated entry 3 and renumber the rest, without being able to re-link them.
-    let (fake, _) = Head {
-        seq: 2,
-        hash: entries[1].hash,
-    }
-    .append(content(99));
+    let (fake, _) = Head { seq: 2, hash: entries[1].hash }.append(content(99));
     forged.push(fake);
     for e in &entries[2..] {
         let mut e = e.clone();
@@ -84,28 +71,16 @@ fn an_inserted_and_renumbered_entry_breaks_the_link() {
 fn deleting_from_the_end_is_caught_by_the_head() {
     let (mut entries, head) = chain(5);
     entries.pop();
-    assert_eq!(
-        verify(entries, head, None),
-        Err(Break::HeadMismatch {
-            expected: 5,
-            found: 4
-        })
-    );
+    assert_eq!(verify(entries, head, None), Err(Break::HeadMismatch { expected: 5, found: 4 }));
 }
 
 #[test]
 fn a_rewritten_log_is_caught_by_an_anchor_taken_before() {
     let (entries, head) = chain(5);
-    let anchor = Head {
-        seq: 3,
-        hash: entries[2].hash,
-    };
+    let anchor = Head { seq: 3, hash: entries[2].hash };
     assert!(verify(entries.clone(), head, Some(anchor)).is_ok());
     // Rewrite everything consistently from entry 2 on, head included.
-    let mut rewritten = Head {
-        seq: 1,
-        hash: entries[0].hash,
-    };
+    let mut rewritten = Head { seq: 1, hash: entries[0].hash };
     let mut forged = vec![entries[0].clone()];
     for i in 2..=5 {
         let mut c = content(i);
@@ -114,20 +89,11 @@ fn a_rewritten_log_is_caught_by_an_anchor_taken_before() {
         forged.push(e);
         rewritten = h;
     }
-    assert!(
-        verify(forged.clone(), rewritten, None).is_ok(),
-        "without an anchor a full rewrite is consistent"
-    );
-    assert!(matches!(
-        verify(forged, rewritten, Some(anchor)),
-        Err(Break::AnchorMismatch { .. })
-    ));
+    assert!(verify(forged.clone(), rewritten, None).is_ok(), "without an anchor a full rewrite is consistent");
+    assert!(matches!(verify(forged, rewritten, Some(anchor)), Err(Break::AnchorMismatch { .. })));
     // An anchor beyond the end of the log was never part of it.
     let (entries, head) = chain(2);
-    assert!(matches!(
-        verify(entries, head, Some(anchor)),
-        Err(Break::AnchorMismatch { .. })
-    ));
+    assert!(matches!(verify(entries, head, Some(anchor)), Err(Break::AnchorMismatch { .. })));
 }
 
 #[test]
@@ -145,8 +111,5 @@ fn fields_are_length_prefixed_so_boundaries_matter() {
     a.action = "c".into();
     b.actor = "a".into();
     b.action = "bc".into();
-    assert_ne!(
-        seal(&ChainHash::GENESIS, 1, &a),
-        seal(&ChainHash::GENESIS, 1, &b)
-    );
+    assert_ne!(seal(&ChainHash::GENESIS, 1, &a), seal(&ChainHash::GENESIS, 1, &b));
 }

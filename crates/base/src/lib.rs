@@ -9,8 +9,8 @@ mod page;
 mod time;
 
 pub use crate::id::{
-    AcademicSessionId, ClassId, ConsentId, CourseId, EnrollmentId, IdError, LineItemId, MAX_ID_LEN,
-    OrgId, PersonId, RecordId,
+    AcademicSessionId, ClassId, ConsentId, CourseId, EnrollmentId, IdError, LineItemId, MAX_ID_LEN, OrgId, PersonId,
+    RecordId,
 };
 pub use crate::page::{Page, PageRequest};
 pub use crate::time::{Date, DateError, Timestamp};

@@ -17,9 +17,7 @@ impl PageRequest {
 
     /// A request, with the limit clamped to 1..=[`Self::MAX_LIMIT`].
     pub fn new(limit: Option<u32>, after: Option<String>) -> Self {
-        let limit = limit
-            .unwrap_or(Self::DEFAULT_LIMIT)
-            .clamp(1, Self::MAX_LIMIT);
+        let limit = limit.unwrap_or(Self::DEFAULT_LIMIT).clamp(1, Self::MAX_LIMIT);
         Self { limit, after }
     }
 
@@ -45,11 +43,7 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     /// Builds a page from up to `limit + 1` fetched items: the extra item only signals that more exist.
-    pub fn from_overfetch(
-        mut items: Vec<T>,
-        request: &PageRequest,
-        key: impl Fn(&T) -> String,
-    ) -> Self {
+    pub fn from_overfetch(mut items: Vec<T>, request: &PageRequest, key: impl Fn(&T) -> String) -> Self {
         let limit = request.limit() as usize;
         let next = if items.len() > limit {
             items.truncate(limit);
@@ -62,9 +56,6 @@ impl<T> Page<T> {
 
     /// Applies `f` to every item, keeping the cursor.
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page {
-            items: self.items.into_iter().map(f).collect(),
-            next: self.next,
-        }
+        Page { items: self.items.into_iter().map(f).collect(), next: self.next }
     }
 }

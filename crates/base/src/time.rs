@@ -44,19 +44,14 @@ impl Timestamp {
     pub fn parse_rfc3339(s: &str) -> Result<Self, DateError> {
         let t = time::OffsetDateTime::parse(s, &Rfc3339).map_err(|_| DateError::BadTimestamp)?;
         let ms = t.unix_timestamp_nanos() / 1_000_000;
-        i64::try_from(ms)
-            .map(Self)
-            .map_err(|_| DateError::BadTimestamp)
+        i64::try_from(ms).map(Self).map_err(|_| DateError::BadTimestamp)
     }
 
     /// Formats as RFC 3339 in UTC with milliseconds, e.g. `2026-10-08T09:30:00.000Z`.
     pub fn to_rfc3339(self) -> String {
         let t = self.to_offset_date_time();
-        let fmt = format_description!(
-            "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
-        );
-        t.format(&fmt)
-            .expect("a fixed format of an in-range UTC time always formats")
+        let fmt = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+        t.format(&fmt).expect("a fixed format of an in-range UTC time always formats")
     }
 
     fn to_offset_date_time(self) -> time::OffsetDateTime {
@@ -99,17 +94,13 @@ impl Date {
     /// Parses `YYYY-MM-DD`.
     pub fn parse(s: &str) -> Result<Self, DateError> {
         let fmt = format_description!("[year]-[month]-[day]");
-        time::Date::parse(s, &fmt)
-            .map(Self)
-            .map_err(|_| DateError::BadDate)
+        time::Date::parse(s, &fmt).map(Self).map_err(|_| DateError::BadDate)
     }
 
     /// Builds a date from its parts, if it exists.
     pub fn from_ymd(year: i32, month: u8, day: u8) -> Result<Self, DateError> {
         let month = time::Month::try_from(month).map_err(|_| DateError::BadDate)?;
-        time::Date::from_calendar_date(year, month, day)
-            .map(Self)
-            .map_err(|_| DateError::BadDate)
+        time::Date::from_calendar_date(year, month, day).map(Self).map_err(|_| DateError::BadDate)
     }
 
     /// The year.
@@ -129,15 +120,11 @@ impl Date {
 
     /// The date `n` days later (or earlier for negative `n`), saturating at the calendar's ends.
     pub fn plus_days(self, n: i64) -> Self {
-        Self(
-            self.0
-                .checked_add(time::Duration::days(n))
-                .unwrap_or(if n < 0 {
-                    time::Date::MIN
-                } else {
-                    time::Date::MAX
-                }),
-        )
+        Self(self.0.checked_add(time::Duration::days(n)).unwrap_or(if n < 0 {
+            time::Date::MIN
+        } else {
+            time::Date::MAX
+        }))
     }
 
     /// Whole days from `self` to `other` (negative if `other` is earlier).
@@ -162,13 +149,7 @@ impl Date {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{:04}-{:02}-{:02}",
-            self.year(),
-            self.month(),
-            self.day()
-        )
+        write!(f, "{:04}-{:02}-{:02}", self.year(), self.month(), self.day())
     }
 }
 

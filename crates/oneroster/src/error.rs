@@ -17,32 +17,16 @@ pub struct RosterError {
 impl RosterError {
     /// A problem with a whole file.
     pub fn file(file: &str, reason: impl Into<String>) -> Self {
-        Self {
-            file: file.to_owned(),
-            line: None,
-            column: None,
-            reason: reason.into(),
-        }
+        Self { file: file.to_owned(), line: None, column: None, reason: reason.into() }
     }
 
     /// A problem with a line.
     pub fn line(file: &str, line: u64, reason: impl Into<String>) -> Self {
-        Self {
-            file: file.to_owned(),
-            line: Some(line),
-            column: None,
-            reason: reason.into(),
-        }
+        Self { file: file.to_owned(), line: Some(line), column: None, reason: reason.into() }
     }
 
     /// A problem with one field.
-    pub fn field(
-        file: &str,
-        line: u64,
-        column: &str,
-        column_no: usize,
-        reason: impl Into<String>,
-    ) -> Self {
+    pub fn field(file: &str, line: u64, column: &str, column_no: usize, reason: impl Into<String>) -> Self {
         Self {
             file: file.to_owned(),
             line: Some(line),
@@ -79,10 +63,7 @@ impl Rejection {
 
     /// An empty list, to collect into.
     pub fn new() -> Self {
-        Self {
-            errors: Vec::new(),
-            more: 0,
-        }
+        Self { errors: Vec::new(), more: 0 }
     }
 
     /// Adds a problem, counting it if the list is full.
@@ -113,11 +94,7 @@ impl Default for Rejection {
 
 impl fmt::Display for Rejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the OneRoster set was rejected as a whole ({} problem(s)); nothing was imported",
-            self.total()
-        )?;
+        write!(f, "the OneRoster set was rejected as a whole ({} problem(s)); nothing was imported", self.total())?;
         for e in &self.errors {
             write!(f, "\n  {e}")?;
         }

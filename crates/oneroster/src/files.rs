@@ -16,10 +16,7 @@ pub struct ZipLimits {
 
 impl ZipLimits {
     /// Enough for a county of a few hundred thousand students.
-    pub const DEFAULT: ZipLimits = ZipLimits {
-        max_total_bytes: 2 << 30,
-        max_entries: 64,
-    };
+    pub const DEFAULT: ZipLimits = ZipLimits { max_total_bytes: 2 << 30, max_entries: 64 };
 }
 
 /// The files of a set, by file name (`users.csv`, …), without folders.
@@ -53,8 +50,8 @@ impl RosterFiles {
     /// Reads a zip's `.csv` entries (at its root or in one folder), within `limits`.
     pub fn from_zip(bytes: &[u8], limits: ZipLimits) -> Result<Self, RosterError> {
         let bad = |reason: String| RosterError::file("(zip)", reason);
-        let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-            .map_err(|e| bad(format!("not a readable zip file: {e}")))?;
+        let mut archive =
+            zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| bad(format!("not a readable zip file: {e}")))?;
         if archive.len() > limits.max_entries {
             return Err(bad(format!(
                 "the zip has {} entries; at most {} are accepted",
@@ -65,16 +62,11 @@ impl RosterFiles {
         let mut files = Self::new();
         let mut total = 0u64;
         for i in 0..archive.len() {
-            let entry = archive
-                .by_index(i)
-                .map_err(|e| bad(format!("entry {i} cannot be read: {e}")))?;
+            let entry = archive.by_index(i).map_err(|e| bad(format!("entry {i} cannot be read: {e}")))?;
             if entry.is_dir() {
                 continue;
             }
-            let name = entry
-                .name()
-                .map_err(|e| bad(format!("entry {i} has an unreadable name: {e}")))?
-                .into_owned();
+            let name = entry.name().map_err(|e| bad(format!("entry {i} has an unreadable name: {e}")))?.into_owned();
             let base = name.rsplit('/').next().unwrap_or(&name).to_owned();
             if !base.ends_with(".csv") || base.starts_with("._") || name.contains("__MACOSX") {
                 continue;

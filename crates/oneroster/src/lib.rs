@@ -23,11 +23,11 @@ pub use crate::error::{Rejection, RosterError};
 pub use crate::files::{RosterFiles, ZipLimits};
 pub use crate::manifest::{FileMode, Manifest, RosterFile};
 pub use crate::rows::{
-    ClassRow, CourseRow, DemographicRow, EnrollmentRow, Fields, Meta, OrgRow, RoleRow, Row,
-    RowStatus, RowType, Rows, SessionRow, UserRow, parse_rows,
+    ClassRow, CourseRow, DemographicRow, EnrollmentRow, Fields, Meta, OrgRow, RoleRow, Row, RowStatus, RowType, Rows,
+    SessionRow, UserRow, parse_rows,
 };
 pub use crate::vocab::{
-    ADMIN_ROLE_NAMES, NATIONAL_ID_COLUMN, admin_role_for_org, enrollment_role, org_kind,
-    org_type_name, person_role, role_name,
+    ADMIN_ROLE_NAMES, NATIONAL_ID_COLUMN, admin_role_for_org, enrollment_role, org_kind, org_type_name, person_role,
+    role_name,
 };
 pub use crate::write::{Table, WriteSet};

@@ -110,17 +110,11 @@ impl Manifest {
     pub fn parse(files: &RosterFiles) -> Result<Manifest, Rejection> {
         let mut rejection = Rejection::new();
         let Some(bytes) = files.get(MANIFEST) else {
-            rejection.push(RosterError::file(
-                MANIFEST,
-                "manifest.csv is missing: every OneRoster set starts with one",
-            ));
+            rejection.push(RosterError::file(MANIFEST, "manifest.csv is missing: every OneRoster set starts with one"));
             return Err(rejection);
         };
         let mut props: BTreeMap<String, (String, u64)> = BTreeMap::new();
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(bytes);
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
         for (i, record) in reader.byte_records().enumerate() {
             let record = match record {
                 Ok(r) => r,
@@ -130,36 +124,20 @@ impl Manifest {
                 }
             };
             let line = record.position().map_or(i as u64 + 1, |p| p.line());
-            let field = |k: usize| {
-                String::from_utf8_lossy(record.get(k).unwrap_or_default())
-                    .trim()
-                    .to_owned()
-            };
+            let field = |k: usize| String::from_utf8_lossy(record.get(k).unwrap_or_default()).trim().to_owned();
             let (name, value) = (field(0).trim_start_matches('\u{feff}').to_owned(), field(1));
             if i == 0 {
                 if name != "propertyName" || value != "value" {
-                    rejection.push(RosterError::line(
-                        MANIFEST,
-                        line,
-                        "the header must be `propertyName,value`",
-                    ));
+                    rejection.push(RosterError::line(MANIFEST, line, "the header must be `propertyName,value`"));
                 }
                 continue;
             }
             if record.len() != 2 {
-                rejection.push(RosterError::line(
-                    MANIFEST,
-                    line,
-                    format!("expected 2 fields, found {}", record.len()),
-                ));
+                rejection.push(RosterError::line(MANIFEST, line, format!("expected 2 fields, found {}", record.len())));
                 continue;
             }
             if props.insert(name.clone(), (value, line)).is_some() {
-                rejection.push(RosterError::line(
-                    MANIFEST,
-                    line,
-                    format!("{name} is given twice"),
-                ));
+                rejection.push(RosterError::line(MANIFEST, line, format!("{name} is given twice")));
             }
         }
 
@@ -201,11 +179,7 @@ impl Manifest {
                     skipped.push((format!("{key}.csv"), mode));
                 }
             } else {
-                rejection.push(RosterError::line(
-                    MANIFEST,
-                    *line,
-                    format!("{name} is not a OneRoster 1.2 file"),
-                ));
+                rejection.push(RosterError::line(MANIFEST, *line, format!("{name} is not a OneRoster 1.2 file")));
                 continue;
             }
             let file_name = format!("{key}.csv");
@@ -218,10 +192,7 @@ impl Manifest {
                 (FileMode::Bulk | FileMode::Delta, false) => rejection.push(RosterError::line(
                     MANIFEST,
                     *line,
-                    format!(
-                        "the manifest lists {file_name} as {} but the file is missing",
-                        mode.as_str()
-                    ),
+                    format!("the manifest lists {file_name} as {} but the file is missing", mode.as_str()),
                 )),
                 _ => {}
             }
@@ -236,52 +207,27 @@ impl Manifest {
                     .find(|k| k.eq_ignore_ascii_case(key))
                     .map(|k| format!(" (file names are case-sensitive: did you mean {k}.csv?)"))
                     .unwrap_or_default();
-                rejection.push(RosterError::file(
-                    name,
-                    format!("{name} is not listed in the manifest{hint}"),
-                ));
+                rejection.push(RosterError::file(name, format!("{name} is not listed in the manifest{hint}")));
             }
         }
         if rejection.is_empty() {
-            Ok(Manifest {
-                modes,
-                skipped,
-                source_system: props.get("source.systemName").map(|(v, _)| v.clone()),
-            })
+            Ok(Manifest { modes, skipped, source_system: props.get("source.systemName").map(|(v, _)| v.clone()) })
         } else {
             Err(rejection)
         }
     }
 
     /// A manifest for writing: the given files in `mode`, every other file absent.
-    pub fn for_export(
-        present: &[RosterFile],
-        mode: FileMode,
-        system: &str,
-    ) -> Vec<(String, String)> {
-        let mut out = vec![
-            ("manifest.version".to_owned(), "1.0".to_owned()),
-            ("oneroster.version".to_owned(), "1.2".to_owned()),
-        ];
+    pub fn for_export(present: &[RosterFile], mode: FileMode, system: &str) -> Vec<(String, String)> {
+        let mut out =
+            vec![("manifest.version".to_owned(), "1.0".to_owned()), ("oneroster.version".to_owned(), "1.2".to_owned())];
         let mut keys: Vec<(&str, FileMode)> = RosterFile::ALL
             .iter()
-            .map(|f| {
-                (
-                    f.key(),
-                    if present.contains(f) {
-                        mode
-                    } else {
-                        FileMode::Absent
-                    },
-                )
-            })
+            .map(|f| (f.key(), if present.contains(f) { mode } else { FileMode::Absent }))
             .chain(OTHER_FILES.iter().map(|k| (*k, FileMode::Absent)))
             .collect();
         keys.sort_by_key(|(k, _)| k.to_ascii_lowercase());
-        out.extend(
-            keys.into_iter()
-                .map(|(k, m)| (format!("file.{k}"), m.as_str().to_owned())),
-        );
+        out.extend(keys.into_iter().map(|(k, m)| (format!("file.{k}"), m.as_str().to_owned())));
         out.push(("source.systemName".to_owned(), system.to_owned()));
         out.push(("source.systemCode".to_owned(), "inkstone".to_owned()));
         out

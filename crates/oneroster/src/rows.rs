@@ -173,36 +173,16 @@ pub fn parse_rows<'a, T: RowType>(
         return Ok(None);
     }
     let file = T::FILE.file_name();
-    let bytes = files
-        .get(&file)
-        .ok_or_else(|| RosterError::file(&file, "the file is missing"))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
+    let bytes = files.get(&file).ok_or_else(|| RosterError::file(&file, "the file is missing"))?;
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
     let mut header = csv::ByteRecord::new();
-    let has_header = reader
-        .read_byte_record(&mut header)
-        .map_err(|e| RosterError::line(&file, 1, csv_error(&e)))?;
+    let has_header = reader.read_byte_record(&mut header).map_err(|e| RosterError::line(&file, 1, csv_error(&e)))?;
     if !has_header {
-        return Err(RosterError::file(
-            &file,
-            "the file is empty: even with no rows it needs its header line",
-        ));
+        return Err(RosterError::file(&file, "the file is empty: even with no rows it needs its header line"));
     }
-    let header = csv::StringRecord::from_byte_record(header)
-        .map_err(|_| RosterError::line(&file, 1, NOT_UTF8))?;
-    let names: Vec<&str> = header
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            if i == 0 {
-                h.trim_start_matches('\u{feff}')
-            } else {
-                h
-            }
-        })
-        .collect();
+    let header = csv::StringRecord::from_byte_record(header).map_err(|_| RosterError::line(&file, 1, NOT_UTF8))?;
+    let names: Vec<&str> =
+        header.iter().enumerate().map(|(i, h)| if i == 0 { h.trim_start_matches('\u{feff}') } else { h }).collect();
     for (i, expected) in T::COLUMNS.iter().enumerate() {
         match names.get(i) {
             Some(found) if found == expected => {}
@@ -229,30 +209,12 @@ pub fn parse_rows<'a, T: RowType>(
     let mut extra = Vec::new();
     for (i, name) in names.iter().enumerate().skip(T::COLUMNS.len()) {
         if !name.starts_with("metadata.") || name.len() == "metadata.".len() {
-            return Err(RosterError::field(
-                &file,
-                1,
-                name,
-                i + 1,
-                "extra columns must be named metadata.<something>",
-            ));
+            return Err(RosterError::field(&file, 1, name, i + 1, "extra columns must be named metadata.<something>"));
         }
         extra.push(((*name).to_owned(), i));
     }
-    let lines = LineCounter {
-        bytes,
-        offset: 0,
-        line: 1,
-    };
-    Ok(Some(Rows {
-        reader,
-        lines,
-        file,
-        mode,
-        extra,
-        width: names.len(),
-        _type: PhantomData,
-    }))
+    let lines = LineCounter { bytes, offset: 0, line: 1 };
+    Ok(Some(Rows { reader, lines, file, mode, extra, width: names.len(), _type: PhantomData }))
 }
 
 /// Turns byte offsets into 1-based line numbers. The csv reader's own line count is off by one
@@ -267,25 +229,21 @@ struct LineCounter<'a> {
 impl LineCounter<'_> {
     /// The line of the record starting at byte `start`. Offsets must not decrease between calls.
     fn line_at(&mut self, start: u64) -> u64 {
-        let mut start = usize::try_from(start)
-            .unwrap_or(usize::MAX)
-            .min(self.bytes.len());
+        let mut start = usize::try_from(start).unwrap_or(usize::MAX).min(self.bytes.len());
         // A record "starts" at the line end left over from the previous one; skip it.
         while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
             start += 1;
         }
         if start >= self.offset {
-            self.line += self.bytes[self.offset..start]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count() as u64;
+            self.line += self.bytes[self.offset..start].iter().filter(|b| **b == b'\n').count() as u64;
             self.offset = start;
         }
         self.line
     }
 }
 
-const NOT_UTF8: &str = "the text is not valid UTF-8: OneRoster files must be UTF-8 (in Excel choose \"CSV UTF-8\"; GBK is not accepted)";
+const NOT_UTF8: &str =
+    "the text is not valid UTF-8: OneRoster files must be UTF-8 (in Excel choose \"CSV UTF-8\"; GBK is not accepted)";
 
 fn csv_error(e: &csv::Error) -> String {
     format!("not valid CSV: {e}")
@@ -320,24 +278,14 @@ impl<T: RowType> Iterator for Rows<'_, T> {
             Err(e) => {
                 let col = e.utf8_error().field();
                 let name = T::COLUMNS.get(col).copied().unwrap_or("?");
-                return Some(Err(vec![RosterError::field(
-                    &self.file,
-                    line,
-                    name,
-                    col + 1,
-                    NOT_UTF8,
-                )]));
+                return Some(Err(vec![RosterError::field(&self.file, line, name, col + 1, NOT_UTF8)]));
             }
         };
         if record.len() != self.width {
             return Some(Err(vec![RosterError::line(
                 &self.file,
                 line,
-                format!(
-                    "expected {} fields like the header, found {}",
-                    self.width,
-                    record.len()
-                ),
+                format!("expected {} fields like the header, found {}", self.width, record.len()),
             )]));
         }
         let mut f = Fields {
@@ -359,15 +307,10 @@ impl<T: RowType> Iterator for Rows<'_, T> {
         let meta = meta.expect("meta parsing records an error whenever it returns None");
         match (meta.status, parsed) {
             (RowStatus::ToBeDeleted, _) => Some(Ok(Row { meta, record: None })),
-            (RowStatus::Active, Some(record)) => Some(Ok(Row {
-                meta,
-                record: Some(record),
-            })),
-            (RowStatus::Active, None) => Some(Err(vec![RosterError::line(
-                &self.file,
-                line,
-                "the row could not be read",
-            )])),
+            (RowStatus::Active, Some(record)) => Some(Ok(Row { meta, record: Some(record) })),
+            (RowStatus::Active, None) => {
+                Some(Err(vec![RosterError::line(&self.file, line, "the row could not be read")]))
+            }
         }
     }
 }
@@ -385,21 +328,12 @@ pub struct Fields<'r> {
 
 impl Fields<'_> {
     fn index(&self, column: &str) -> usize {
-        self.columns
-            .iter()
-            .position(|c| *c == column)
-            .expect("columns are named from the type's own COLUMNS list")
+        self.columns.iter().position(|c| *c == column).expect("columns are named from the type's own COLUMNS list")
     }
 
     fn error(&mut self, column: &str, reason: impl Into<String>) {
         let i = self.index(column);
-        self.errors.push(RosterError::field(
-            self.file,
-            self.line,
-            column,
-            i + 1,
-            reason,
-        ));
+        self.errors.push(RosterError::field(self.file, self.line, column, i + 1, reason));
     }
 
     /// The trimmed text of a column, `None` when blank.
@@ -420,12 +354,7 @@ impl Fields<'_> {
         v
     }
 
-    fn parsed<T>(
-        &mut self,
-        column: &str,
-        required: bool,
-        parse: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Option<T> {
+    fn parsed<T>(&mut self, column: &str, required: bool, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
         match self.text(column) {
             None => {
                 if required {
@@ -447,9 +376,7 @@ impl Fields<'_> {
         self.parsed(column, required, |s| match s {
             "true" => Ok(true),
             "false" => Ok(false),
-            other => Err(format!(
-                "expected true or false (lower case), found {other:?}"
-            )),
+            other => Err(format!("expected true or false (lower case), found {other:?}")),
         })
     }
 
@@ -461,13 +388,7 @@ impl Fields<'_> {
 
     fn list(&self, column: &str) -> Vec<String> {
         self.text(column)
-            .map(|s| {
-                s.split(',')
-                    .map(str::trim)
-                    .filter(|p| !p.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            })
+            .map(|s| s.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect())
             .unwrap_or_default()
     }
 
@@ -475,10 +396,7 @@ impl Fields<'_> {
         let grades = self.list(column);
         if let Some(bad) = grades.iter().find(|g| !vocab::is_grade(g)) {
             let bad = bad.clone();
-            self.error(
-                column,
-                format!("{bad:?} is not a grade code (01–13, KG, PK, …, or ext:…)"),
-            );
+            self.error(column, format!("{bad:?} is not a grade code (01–13, KG, PK, …, or ext:…)"));
         }
         grades
     }
@@ -488,11 +406,7 @@ impl Fields<'_> {
         if !codes.is_empty() && subjects.len() != codes.len() {
             self.error(
                 "subjectCodes",
-                format!(
-                    "has {} code(s) for {} subject(s); they must pair up",
-                    codes.len(),
-                    subjects.len()
-                ),
+                format!("has {} code(s) for {} subject(s); they must pair up", codes.len(), subjects.len()),
             );
         }
         (subjects, codes)
@@ -519,68 +433,38 @@ impl Fields<'_> {
                     other => Err(format!("expected active or tobedeleted, found {other:?}")),
                 });
                 let modified = self.parsed("dateLastModified", true, |s| {
-                    Timestamp::parse_rfc3339(s).map_err(|_| {
-                        format!("expected a timestamp like 2026-10-08T09:30:00.000Z, found {s:?}")
-                    })
+                    Timestamp::parse_rfc3339(s)
+                        .map_err(|_| format!("expected a timestamp like 2026-10-08T09:30:00.000Z, found {s:?}"))
                 });
                 (status, modified)
             }
             FileMode::Bulk | FileMode::Absent => {
                 for column in ["status", "dateLastModified"] {
                     if self.text(column).is_some() {
-                        self.error(
-                            column,
-                            "must be blank in a bulk file (the manifest says bulk)",
-                        );
+                        self.error(column, "must be blank in a bulk file (the manifest says bulk)");
                     }
                 }
                 (Some(RowStatus::Active), None)
             }
         };
-        Some(Meta {
-            sourced_id: sourced_id?,
-            status: status?,
-            modified,
-            line: self.line,
-        })
+        Some(Meta { sourced_id: sourced_id?, status: status?, modified, line: self.line })
     }
 }
 
-fn vocabulary<T>(
-    expected: &'static str,
-    f: impl FnOnce(&str) -> Option<T>,
-) -> impl FnOnce(&str) -> Result<T, String> {
+fn vocabulary<T>(expected: &'static str, f: impl FnOnce(&str) -> Option<T>) -> impl FnOnce(&str) -> Result<T, String> {
     move |s| f(s).ok_or_else(|| format!("{s:?} is not one of: {expected}"))
 }
 
 impl RowType for OrgRow {
     const FILE: RosterFile = RosterFile::Orgs;
-    const COLUMNS: &'static [&'static str] = &[
-        "sourcedId",
-        "status",
-        "dateLastModified",
-        "name",
-        "type",
-        "identifier",
-        "parentSourcedId",
-    ];
+    const COLUMNS: &'static [&'static str] =
+        &["sourcedId", "status", "dateLastModified", "name", "type", "identifier", "parentSourcedId"];
 
     fn parse(f: &mut Fields<'_>) -> Option<Self> {
         let name = f.required("name");
-        let kind = f.parsed(
-            "type",
-            true,
-            vocabulary(
-                "department, school, district, local, state, national",
-                vocab::org_kind,
-            ),
-        );
-        Some(OrgRow {
-            name: name?,
-            kind: kind?,
-            identifier: f.opt("identifier"),
-            parent: f.opt("parentSourcedId"),
-        })
+        let kind =
+            f.parsed("type", true, vocabulary("department, school, district, local, state, national", vocab::org_kind));
+        Some(OrgRow { name: name?, kind: kind?, identifier: f.opt("identifier"), parent: f.opt("parentSourcedId") })
     }
 }
 
@@ -600,9 +484,7 @@ impl RowType for SessionRow {
 
     fn parse(f: &mut Fields<'_>) -> Option<Self> {
         let title = f.required("title");
-        let kind = f.parsed("type", true, |s| {
-            SessionKind::parse(s).map_err(|e| e.to_string())
-        });
+        let kind = f.parsed("type", true, |s| SessionKind::parse(s).map_err(|e| e.to_string()));
         let start = f.date("startDate", true);
         let end = f.date("endDate", true);
         let school_year = f.parsed("schoolYear", true, |s| match s.parse::<i32>() {
@@ -680,16 +562,11 @@ impl RowType for ClassRow {
         let title = f.required("title");
         let grades = f.grades("grades");
         let course = f.required("courseSourcedId");
-        let class_type = f.parsed("classType", true, |s| {
-            ClassType::parse(s).map_err(|e| e.to_string())
-        });
+        let class_type = f.parsed("classType", true, |s| ClassType::parse(s).map_err(|e| e.to_string()));
         let school = f.required("schoolSourcedId");
         let terms = f.list("termSourcedIds");
         if terms.is_empty() {
-            f.error(
-                "termSourcedIds",
-                "is required: a class runs in at least one term",
-            );
+            f.error("termSourcedIds", "is required: a class runs in at least one term");
         }
         let (subjects, subject_codes) = f.subjects();
         Some(ClassRow {
@@ -747,27 +624,15 @@ impl RowType for UserRow {
                 }
             }
         }
-        let user_ids = f
-            .parsed("userIds", false, parse_user_ids)
-            .unwrap_or_default();
+        let user_ids = f.parsed("userIds", false, parse_user_ids).unwrap_or_default();
         let grades = f.grades("grades");
         let national_student_id = match f.extra_text(NATIONAL_ID_COLUMN) {
             None => None,
             Some(s) => match NationalStudentId::parse(s) {
                 Ok(id) => Some(id),
                 Err(e) => {
-                    let i = f
-                        .extra
-                        .iter()
-                        .find(|(n, _)| n == NATIONAL_ID_COLUMN)
-                        .map_or(0, |(_, i)| *i);
-                    f.errors.push(RosterError::field(
-                        f.file,
-                        f.line,
-                        NATIONAL_ID_COLUMN,
-                        i + 1,
-                        e.to_string(),
-                    ));
+                    let i = f.extra.iter().find(|(n, _)| n == NATIONAL_ID_COLUMN).map_or(0, |(_, i)| *i);
+                    f.errors.push(RosterError::field(f.file, f.line, NATIONAL_ID_COLUMN, i + 1, e.to_string()));
                     None
                 }
             },
@@ -801,19 +666,13 @@ fn parse_user_ids(s: &str) -> Result<Vec<(String, String)>, String> {
     while !rest.is_empty() {
         let inner = rest.strip_prefix('{').and_then(|r| r.split_once('}'));
         let Some((pair, after)) = inner else {
-            return Err(format!(
-                "expected {{type:id}} pairs separated by commas, found {s:?}"
-            ));
+            return Err(format!("expected {{type:id}} pairs separated by commas, found {s:?}"));
         };
         let Some((kind, id)) = pair.split_once(':') else {
             return Err(format!("{{{pair}}} has no colon between type and id"));
         };
         out.push((kind.trim().to_owned(), id.trim().to_owned()));
-        rest = after
-            .trim_start()
-            .strip_prefix(',')
-            .unwrap_or(after)
-            .trim_start();
+        rest = after.trim_start().strip_prefix(',').unwrap_or(after).trim_start();
     }
     Ok(out)
 }
@@ -859,7 +718,8 @@ impl RowType for RoleRow {
             if ROLE_WORDS.contains(&s) {
                 Ok(s.to_owned())
             } else if s == "administrator" {
-                Err("\"administrator\" is not a OneRoster 1.2 role: use siteAdministrator or districtAdministrator".to_owned())
+                Err("\"administrator\" is not a OneRoster 1.2 role: use siteAdministrator or districtAdministrator"
+                    .to_owned())
             } else {
                 Err(format!("{s:?} is not a OneRoster 1.2 role"))
             }
@@ -867,14 +727,7 @@ impl RowType for RoleRow {
         let begin = f.date("beginDate", false);
         let end = f.date("endDate", false);
         let org = f.required("orgSourcedId");
-        Some(RoleRow {
-            user: user?,
-            primary: primary?,
-            role: role?,
-            begin,
-            end,
-            org: org?,
-        })
+        Some(RoleRow { user: user?, primary: primary?, role: role?, begin, end, org: org? })
     }
 }
 
@@ -900,10 +753,7 @@ impl RowType for EnrollmentRow {
         let role = f.parsed(
             "role",
             true,
-            vocabulary(
-                "student, teacher, aide, proctor, administrator",
-                vocab::enrollment_role,
-            ),
+            vocabulary("student, teacher, aide, proctor, administrator", vocab::enrollment_role),
         );
         let primary = f.boolean("primary", false).unwrap_or(false);
         let begin = f.date("beginDate", false);
@@ -913,15 +763,7 @@ impl RowType for EnrollmentRow {
                 f.error("endDate", format!("{e} is before the begin date {b}"));
             }
         }
-        Some(EnrollmentRow {
-            class: class?,
-            school: school?,
-            user: user?,
-            role: role?,
-            primary,
-            begin,
-            end,
-        })
+        Some(EnrollmentRow { class: class?, school: school?, user: user?, role: role?, primary, begin, end })
     }
 }
 
@@ -948,9 +790,7 @@ impl RowType for DemographicRow {
 
     fn parse(f: &mut Fields<'_>) -> Option<Self> {
         let birth_date = f.date("birthDate", false);
-        let sex = f
-            .parsed("sex", false, |s| Sex::parse(s).map_err(|e| e.to_string()))
-            .unwrap_or(Sex::Unspecified);
+        let sex = f.parsed("sex", false, |s| Sex::parse(s).map_err(|e| e.to_string())).unwrap_or(Sex::Unspecified);
         for column in [
             "americanIndianOrAlaskaNative",
             "asian",

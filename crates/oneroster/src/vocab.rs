@@ -8,12 +8,8 @@ pub const NATIONAL_ID_COLUMN: &str = "metadata.nationalStudentId";
 
 /// OneRoster 1.2 role words that mean an administrator; which Inkstone role they become depends on
 /// the organisation they hold it in (see [`admin_role_for_org`]).
-pub const ADMIN_ROLE_NAMES: [&str; 4] = [
-    "principal",
-    "siteAdministrator",
-    "districtAdministrator",
-    "systemAdministrator",
-];
+pub const ADMIN_ROLE_NAMES: [&str; 4] =
+    ["principal", "siteAdministrator", "districtAdministrator", "systemAdministrator"];
 
 /// The organisation kind of an `orgs.csv` type.
 pub fn org_kind(s: &str) -> Option<OrgKind> {
@@ -89,8 +85,8 @@ pub fn enrollment_role(s: &str) -> Option<EnrollmentRole> {
 /// Whether `s` is a grade code OneRoster accepts (the CEDS list, or an `ext:` extension).
 pub(crate) fn is_grade(s: &str) -> bool {
     const CEDS: [&str; 22] = [
-        "IT", "PR", "PK", "TK", "KG", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10",
-        "11", "12", "13", "PS", "UG", "Other", "Ungraded",
+        "IT", "PR", "PK", "TK", "KG", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13",
+        "PS", "UG", "Other", "Ungraded",
     ];
     CEDS.contains(&s) || (s.starts_with("ext:") && s.len() > 4)
 }

@@ -3,10 +3,7 @@
 use std::io::{Cursor, Write};
 
 use crate::manifest::{FileMode, Manifest, RosterFile};
-use crate::rows::{
-    ClassRow, CourseRow, DemographicRow, EnrollmentRow, OrgRow, RoleRow, RowType, SessionRow,
-    UserRow,
-};
+use crate::rows::{ClassRow, CourseRow, DemographicRow, EnrollmentRow, OrgRow, RoleRow, RowType, SessionRow, UserRow};
 
 /// The rows of one file, as text, in column order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,11 +18,7 @@ impl Table {
     pub fn new<T: RowType>(extra: &[&str]) -> Self {
         Self {
             file: T::FILE,
-            columns: T::COLUMNS
-                .iter()
-                .chain(extra)
-                .map(|c| (*c).to_owned())
-                .collect(),
+            columns: T::COLUMNS.iter().chain(extra).map(|c| (*c).to_owned()).collect(),
             rows: Vec::new(),
         }
     }
@@ -60,15 +53,11 @@ impl Table {
 
     /// The CSV bytes: header then rows, CRLF line ends as RFC 4180 says.
     pub fn to_csv(&self) -> Vec<u8> {
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(Vec::new());
+        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
         // Writing to a Vec cannot fail.
-        w.write_record(&self.columns)
-            .expect("writing CSV to memory cannot fail");
+        w.write_record(&self.columns).expect("writing CSV to memory cannot fail");
         for row in &self.rows {
-            w.write_record(row)
-                .expect("writing CSV to memory cannot fail");
+            w.write_record(row).expect("writing CSV to memory cannot fail");
         }
         w.into_inner().expect("flushing CSV to memory cannot fail")
     }
@@ -86,23 +75,13 @@ impl WriteSet {
     /// Every file of the set, manifest first, as (name, bytes).
     pub fn files(&self) -> Vec<(String, Vec<u8>)> {
         let present: Vec<RosterFile> = self.tables.iter().map(|t| t.file).collect();
-        let mut manifest = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(Vec::new());
-        manifest
-            .write_record(["propertyName", "value"])
-            .expect("writing CSV to memory cannot fail");
+        let mut manifest = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+        manifest.write_record(["propertyName", "value"]).expect("writing CSV to memory cannot fail");
         for (k, v) in Manifest::for_export(&present, self.mode, &self.system_name) {
-            manifest
-                .write_record([k, v])
-                .expect("writing CSV to memory cannot fail");
+            manifest.write_record([k, v]).expect("writing CSV to memory cannot fail");
         }
-        let mut out = vec![(
-            "manifest.csv".to_owned(),
-            manifest
-                .into_inner()
-                .expect("flushing CSV to memory cannot fail"),
-        )];
+        let mut out =
+            vec![("manifest.csv".to_owned(), manifest.into_inner().expect("flushing CSV to memory cannot fail"))];
         out.extend(self.tables.iter().map(|t| (t.file.file_name(), t.to_csv())));
         out
     }
@@ -110,16 +89,11 @@ impl WriteSet {
     /// The set as one zip archive.
     pub fn to_zip(&self) -> Vec<u8> {
         let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated);
+        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
         for (name, bytes) in self.files() {
-            zip.start_file(name, options)
-                .expect("adding a file to an in-memory zip cannot fail");
-            zip.write_all(&bytes)
-                .expect("writing to an in-memory zip cannot fail");
+            zip.start_file(name, options).expect("adding a file to an in-memory zip cannot fail");
+            zip.write_all(&bytes).expect("writing to an in-memory zip cannot fail");
         }
-        zip.finish()
-            .expect("finishing an in-memory zip cannot fail")
-            .into_inner()
+        zip.finish().expect("finishing an in-memory zip cannot fail").into_inner()
     }
 }

@@ -14,10 +14,7 @@ impl Score {
     /// Validates `value` against the column's maximum `max` (itself finite and positive).
     pub fn new(value: f64, max: f64) -> Result<Self, RecordError> {
         if !(value.is_finite() && max.is_finite() && max > 0.0 && (0.0..=max).contains(&value)) {
-            return Err(RecordError::ScoreOutOfRange {
-                score: value.to_string(),
-                max: max.to_string(),
-            });
+            return Err(RecordError::ScoreOutOfRange { score: value.to_string(), max: max.to_string() });
         }
         Ok(Self(value))
     }
@@ -109,12 +106,8 @@ pub enum AttendanceStatus {
 
 impl AttendanceStatus {
     /// Every status.
-    pub const ALL: [AttendanceStatus; 4] = [
-        AttendanceStatus::Present,
-        AttendanceStatus::Late,
-        AttendanceStatus::Absent,
-        AttendanceStatus::Excused,
-    ];
+    pub const ALL: [AttendanceStatus; 4] =
+        [AttendanceStatus::Present, AttendanceStatus::Late, AttendanceStatus::Absent, AttendanceStatus::Excused];
 
     /// The stable name.
     pub fn as_str(self) -> &'static str {
@@ -128,14 +121,11 @@ impl AttendanceStatus {
 
     /// Parses the stable name.
     pub fn parse(s: &str) -> Result<Self, RecordError> {
-        Self::ALL
-            .into_iter()
-            .find(|a| a.as_str() == s)
-            .ok_or_else(|| RecordError::UnknownValue {
-                field: "attendance status",
-                value: s.to_owned(),
-                expected: "present, late, absent, excused",
-            })
+        Self::ALL.into_iter().find(|a| a.as_str() == s).ok_or_else(|| RecordError::UnknownValue {
+            field: "attendance status",
+            value: s.to_owned(),
+            expected: "present, late, absent, excused",
+        })
     }
 
     /// Whether the student was there (late counts as there).

@@ -8,20 +8,13 @@ pub enum RecordError {
     #[error("{field} is longer than {max} characters")]
     TooLong { field: &'static str, max: usize },
     #[error("unknown {field} {value:?}; expected one of: {expected}")]
-    UnknownValue {
-        field: &'static str,
-        value: String,
-        expected: &'static str,
-    },
+    UnknownValue { field: &'static str, value: String, expected: &'static str },
     #[error("national student id {0:?} is not valid: {1}")]
     BadNationalStudentId(String, &'static str),
     #[error("score {score} is outside 0..={max}")]
     ScoreOutOfRange { score: String, max: String },
     #[error("a {child} cannot sit under a {parent}")]
-    BadOrgParent {
-        child: &'static str,
-        parent: &'static str,
-    },
+    BadOrgParent { child: &'static str, parent: &'static str },
     #[error("end date {end} is before start date {start}")]
     EndsBeforeStart { start: String, end: String },
 }

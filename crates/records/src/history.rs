@@ -109,14 +109,11 @@ impl PlacementKind {
 
     /// Parses the stable name.
     pub fn parse(s: &str) -> Result<Self, RecordError> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| RecordError::UnknownValue {
-                field: "placement kind",
-                value: s.to_owned(),
-                expected: "senior_secondary, vocational, college, employment, other",
-            })
+        Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| RecordError::UnknownValue {
+            field: "placement kind",
+            value: s.to_owned(),
+            expected: "senior_secondary, vocational, college, employment, other",
+        })
     }
 }
 

@@ -17,13 +17,9 @@ mod org;
 mod person;
 mod teaching;
 
-pub use crate::coursework::{
-    AttendanceRecord, AttendanceStatus, LineItem, LineItemCategory, ResultRecord, Score,
-};
+pub use crate::coursework::{AttendanceRecord, AttendanceStatus, LineItem, LineItemCategory, ResultRecord, Score};
 pub use crate::error::RecordError;
 pub use crate::history::{AdminRecord, AdminRecordKind, Placement, PlacementKind};
 pub use crate::org::{AcademicSession, Org, OrgKind, SessionKind};
-pub use crate::person::{
-    Guardianship, NationalStudentId, Person, PersonName, Role, RoleAssignment, Sex,
-};
+pub use crate::person::{Guardianship, NationalStudentId, Person, PersonName, Role, RoleAssignment, Sex};
 pub use crate::teaching::{Class, ClassType, Course, Enrollment, EnrollmentRole};

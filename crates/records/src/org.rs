@@ -21,13 +21,8 @@ pub enum OrgKind {
 
 impl OrgKind {
     /// Every kind, from the top of the hierarchy down.
-    pub const ALL: [OrgKind; 5] = [
-        OrgKind::National,
-        OrgKind::Province,
-        OrgKind::County,
-        OrgKind::School,
-        OrgKind::Department,
-    ];
+    pub const ALL: [OrgKind; 5] =
+        [OrgKind::National, OrgKind::Province, OrgKind::County, OrgKind::School, OrgKind::Department];
 
     /// The stable name used in storage and APIs.
     pub fn as_str(self) -> &'static str {
@@ -42,14 +37,11 @@ impl OrgKind {
 
     /// Parses the stable name.
     pub fn parse(s: &str) -> Result<Self, RecordError> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| RecordError::UnknownValue {
-                field: "org kind",
-                value: s.to_owned(),
-                expected: "national, province, county, school, department",
-            })
+        Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| RecordError::UnknownValue {
+            field: "org kind",
+            value: s.to_owned(),
+            expected: "national, province, county, school, department",
+        })
     }
 
     /// Depth in the hierarchy: the national level is 0.
@@ -74,10 +66,7 @@ impl OrgKind {
         if self.may_have_parent(parent) {
             Ok(())
         } else {
-            Err(RecordError::BadOrgParent {
-                child: self.as_str(),
-                parent: parent.as_str(),
-            })
+            Err(RecordError::BadOrgParent { child: self.as_str(), parent: parent.as_str() })
         }
     }
 }
@@ -117,19 +106,14 @@ impl SessionKind {
 
     /// Parses the stable name.
     pub fn parse(s: &str) -> Result<Self, RecordError> {
-        [
-            SessionKind::SchoolYear,
-            SessionKind::Semester,
-            SessionKind::Term,
-            SessionKind::GradingPeriod,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
-        .ok_or_else(|| RecordError::UnknownValue {
-            field: "session type",
-            value: s.to_owned(),
-            expected: "schoolYear, semester, term, gradingPeriod",
-        })
+        [SessionKind::SchoolYear, SessionKind::Semester, SessionKind::Term, SessionKind::GradingPeriod]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| RecordError::UnknownValue {
+                field: "session type",
+                value: s.to_owned(),
+                expected: "schoolYear, semester, term, gradingPeriod",
+            })
     }
 }
 
@@ -153,10 +137,7 @@ impl AcademicSession {
     /// Checks that the session does not end before it starts.
     pub fn check_dates(start: Date, end: Date) -> Result<(), RecordError> {
         if end < start {
-            return Err(RecordError::EndsBeforeStart {
-                start: start.to_string(),
-                end: end.to_string(),
-            });
+            return Err(RecordError::EndsBeforeStart { start: start.to_string(), end: end.to_string() });
         }
         Ok(())
     }

@@ -21,10 +21,7 @@ impl PersonName {
             return Err(RecordError::Empty { field });
         }
         if s.chars().count() > MAX_NAME_CHARS {
-            return Err(RecordError::TooLong {
-                field,
-                max: MAX_NAME_CHARS,
-            });
+            return Err(RecordError::TooLong { field, max: MAX_NAME_CHARS });
         }
         if s.chars().any(char::is_control) {
             return Err(RecordError::UnknownValue {
@@ -98,10 +95,7 @@ impl NationalStudentId {
     pub fn from_identity_digits(digits: &str) -> Result<Self, RecordError> {
         let chars: Vec<char> = digits.chars().collect();
         if chars.len() != 17 || !chars.iter().all(char::is_ascii_digit) {
-            return Err(RecordError::BadNationalStudentId(
-                mask(digits),
-                "expected 17 digits",
-            ));
+            return Err(RecordError::BadNationalStudentId(mask(digits), "expected 17 digits"));
         }
         Self::parse(&format!("G{digits}{}", id_card_check_char(&chars)))
     }
@@ -137,11 +131,7 @@ fn mask(s: &str) -> String {
 fn id_card_check_char(digits: &[char]) -> char {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
-    let sum: u32 = digits
-        .iter()
-        .zip(WEIGHTS)
-        .map(|(d, w)| d.to_digit(10).unwrap_or(0) * w)
-        .sum();
+    let sum: u32 = digits.iter().zip(WEIGHTS).map(|(d, w)| d.to_digit(10).unwrap_or(0) * w).sum();
     CHECK[(sum % 11) as usize]
 }
 
@@ -210,20 +200,12 @@ impl Person {
     /// The name as written in Chinese order, family name first with no space, which also reads
     /// naturally for Latin names stored the same way ("王芳", "Smith Anna" for `family_name` Smith).
     pub fn display_name(&self) -> String {
-        if let Some(p) = self
-            .preferred_name
-            .as_deref()
-            .filter(|p| !p.trim().is_empty())
-        {
+        if let Some(p) = self.preferred_name.as_deref().filter(|p| !p.trim().is_empty()) {
             return p.to_owned();
         }
         let (family, given) = (self.family_name.as_str(), self.given_name.as_str());
         let cjk = |s: &str| s.chars().all(|c| ('\u{3400}'..='\u{9fff}').contains(&c));
-        if cjk(family) && cjk(given) {
-            format!("{family}{given}")
-        } else {
-            format!("{given} {family}")
-        }
+        if cjk(family) && cjk(given) { format!("{family}{given}") } else { format!("{given} {family}") }
     }
 
     /// Age in completed years on `today`, if the birth date is known.
@@ -286,10 +268,7 @@ impl Role {
 
     /// Whether the role administers an organisation (and so may see it whole or in aggregate).
     pub fn is_admin(self) -> bool {
-        matches!(
-            self,
-            Role::SchoolAdmin | Role::CountyAdmin | Role::ProvinceAdmin | Role::NationalAdmin
-        )
+        matches!(self, Role::SchoolAdmin | Role::CountyAdmin | Role::ProvinceAdmin | Role::NationalAdmin)
     }
 }
 

@@ -12,11 +12,9 @@ fn hash(s: &str) -> Result<ChainHash> {
 
 /// The stored head of the chain.
 pub async fn head(conn: &mut impl Connection) -> Result<Head> {
-    let (seq, h): (i64, String) = on!(conn, c => sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *c).await)?;
-    Ok(Head {
-        seq,
-        hash: hash(&h)?,
-    })
+    let (seq, h): (i64, String) =
+        on!(conn, c => sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *c).await)?;
+    Ok(Head { seq, hash: hash(&h)? })
 }
 
 /// Appends entries to the chain inside `tx`, returning the new head. The head row is locked
@@ -27,21 +25,12 @@ pub async fn append(tx: &mut Tx, entries: Vec<NewEntry>) -> Result<Head> {
     }
     let (seq, h): (i64, String) = match tx.db() {
         // BEGIN IMMEDIATE already holds SQLite's write lock.
-        Db::Sqlite(c) => {
-            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
-                .fetch_one(&mut *c)
-                .await?
-        }
+        Db::Sqlite(c) => sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *c).await?,
         Db::Postgres(c) => {
-            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE")
-                .fetch_one(&mut *c)
-                .await?
+            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE").fetch_one(&mut *c).await?
         }
     };
-    let mut head = Head {
-        seq,
-        hash: hash(&h)?,
-    };
+    let mut head = Head { seq, hash: hash(&h)? };
     let mut sealed = Vec::with_capacity(entries.len());
     for content in entries {
         let (entry, next) = head.append(content);
@@ -85,40 +74,19 @@ pub async fn append(tx: &mut Tx, entries: Vec<NewEntry>) -> Result<Head> {
     Ok(head)
 }
 
-type EntryTuple = (
-    i64,
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-);
+type EntryTuple = (i64, i64, String, String, String, String, String, String, String);
 
 fn entry(t: EntryTuple) -> Result<Entry> {
     Ok(Entry {
         seq: t.0,
-        content: NewEntry {
-            at: ts(t.1),
-            actor: t.2,
-            action: t.3,
-            subject: t.4,
-            basis: t.5,
-            detail: t.6,
-        },
+        content: NewEntry { at: ts(t.1), actor: t.2, action: t.3, subject: t.4, basis: t.5, detail: t.6 },
         prev: hash(&t.7)?,
         hash: hash(&t.8)?,
     })
 }
 
 /// Up to `limit` entries with `seq > after`, in order.
-pub async fn entries_after(
-    conn: &mut impl Connection,
-    after: i64,
-    limit: u32,
-) -> Result<Vec<Entry>> {
+pub async fn entries_after(conn: &mut impl Connection, after: i64, limit: u32) -> Result<Vec<Entry>> {
     let rows: Vec<EntryTuple> = on!(conn, c => sqlx::query_as(
         "SELECT seq, at, actor, action, subject, basis, detail, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2")
         .bind(after).bind(i64::from(limit)).fetch_all(&mut *c).await)?;
@@ -140,11 +108,7 @@ pub async fn entries_about(
 }
 
 /// Up to `limit` entries, newest first, older than `before` if given.
-pub async fn recent(
-    conn: &mut impl Connection,
-    before: Option<i64>,
-    limit: u32,
-) -> Result<Vec<Entry>> {
+pub async fn recent(conn: &mut impl Connection, before: Option<i64>, limit: u32) -> Result<Vec<Entry>> {
     let rows: Vec<EntryTuple> = on!(conn, c => sqlx::query_as(
         "SELECT seq, at, actor, action, subject, basis, detail, prev_hash, hash FROM audit_log WHERE seq < $1 ORDER BY seq DESC LIMIT $2")
         .bind(before.unwrap_or(i64::MAX)).bind(i64::from(limit)).fetch_all(&mut *c).await)?;
@@ -152,11 +116,7 @@ pub async fn recent(
 }
 
 /// Counts entries made since `since` by `action`, for the operator's dashboard.
-pub async fn count_since(
-    conn: &mut impl Connection,
-    action: &str,
-    since: Timestamp,
-) -> Result<i64> {
+pub async fn count_since(conn: &mut impl Connection, action: &str, since: Timestamp) -> Result<i64> {
     let (n,): (i64,) = on!(conn, c => sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND at >= $2")
         .bind(action).bind(since.millis()).fetch_one(&mut *c).await)?;
     Ok(n)

@@ -32,11 +32,7 @@ pub async fn create_session(
 }
 
 /// The unexpired session with this token hash, whose person is still live and enabled.
-pub async fn session(
-    conn: &mut impl Connection,
-    token_hash: &str,
-    now: Timestamp,
-) -> Result<Option<LoginSession>> {
+pub async fn session(conn: &mut impl Connection, token_hash: &str, now: Timestamp) -> Result<Option<LoginSession>> {
     let row: Option<(String, String, i64, i64)> = on!(conn, c => sqlx::query_as(
         "SELECT s.person_id, s.csrf_token, s.expires_at, s.last_seen_at FROM login_sessions s JOIN people p ON p.id = s.person_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND p.deleted_at IS NULL AND p.enabled = TRUE")
@@ -94,15 +90,7 @@ pub struct ApiToken {
     pub revoked_at: Option<Timestamp>,
 }
 
-type TokenTuple = (
-    String,
-    String,
-    String,
-    i64,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-);
+type TokenTuple = (String, String, String, i64, Option<i64>, Option<i64>, Option<i64>);
 
 fn token_from(t: TokenTuple) -> Result<ApiToken> {
     Ok(ApiToken {
@@ -117,11 +105,7 @@ fn token_from(t: TokenTuple) -> Result<ApiToken> {
 }
 
 /// Stores a new token under the hash of its secret.
-pub async fn create_token(
-    conn: &mut impl Connection,
-    t: &ApiToken,
-    token_hash: &str,
-) -> Result<()> {
+pub async fn create_token(conn: &mut impl Connection, t: &ApiToken, token_hash: &str) -> Result<()> {
     exec!(conn, c => sqlx::query(
         "INSERT INTO api_tokens (id, person_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(t.id.as_str()).bind(t.person.as_str()).bind(&t.name).bind(token_hash).bind(t.created_at.millis())
@@ -130,11 +114,7 @@ pub async fn create_token(
 }
 
 /// The live, unrevoked, unexpired token with this secret hash.
-pub async fn token_by_hash(
-    conn: &mut impl Connection,
-    token_hash: &str,
-    now: Timestamp,
-) -> Result<Option<ApiToken>> {
+pub async fn token_by_hash(conn: &mut impl Connection, token_hash: &str, now: Timestamp) -> Result<Option<ApiToken>> {
     let row: Option<TokenTuple> = on!(conn, c => sqlx::query_as(
         "SELECT t.id, t.person_id, t.name, t.created_at, t.expires_at, t.last_used_at, t.revoked_at FROM api_tokens t \
          JOIN people p ON p.id = t.person_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL \
@@ -144,11 +124,7 @@ pub async fn token_by_hash(
 }
 
 /// Notes that a token was used (callers do this at most once an hour per token).
-pub async fn mark_token_used(
-    conn: &mut impl Connection,
-    id: &RecordId,
-    now: Timestamp,
-) -> Result<()> {
+pub async fn mark_token_used(conn: &mut impl Connection, id: &RecordId, now: Timestamp) -> Result<()> {
     exec!(conn, c => sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(now.millis()).bind(id.as_str()).execute(&mut *c).await)?;
     Ok(())
 }

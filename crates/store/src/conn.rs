@@ -56,10 +56,7 @@ pub struct Store {
 
 #[derive(Debug, Clone)]
 enum Pools {
-    Sqlite {
-        writer: SqlitePool,
-        readers: SqlitePool,
-    },
+    Sqlite { writer: SqlitePool, readers: SqlitePool },
     Postgres(PgPool),
 }
 
@@ -161,16 +158,11 @@ impl Store {
                     .connect_with(connect.read_only(false))
                     .await
                     .map_err(|e| Error::Open(format!("{}: {e}", path.display())))?;
-                Store {
-                    inner: Pools::Sqlite { writer, readers },
-                }
+                Store { inner: Pools::Sqlite { writer, readers } }
             }
-            StoreOptions::Postgres {
-                url,
-                max_connections,
-            } => {
-                let connect = PgConnectOptions::from_str(url)
-                    .map_err(|e| Error::Open(format!("bad PostgreSQL URL: {e}")))?;
+            StoreOptions::Postgres { url, max_connections } => {
+                let connect =
+                    PgConnectOptions::from_str(url).map_err(|e| Error::Open(format!("bad PostgreSQL URL: {e}")))?;
                 let pool = PgPoolOptions::new()
                     .max_connections(*max_connections)
                     .acquire_timeout(Duration::from_secs(30))
@@ -178,9 +170,7 @@ impl Store {
                     .await
                     .map_err(|e| Error::Open(format!("PostgreSQL: {e}")))?;
                 migrate::run_postgres(&pool).await?;
-                Store {
-                    inner: Pools::Postgres(pool),
-                }
+                Store { inner: Pools::Postgres(pool) }
             }
         };
         Ok(store)

@@ -1,9 +1,7 @@
 //! Gradebook columns, results and attendance.
 
 use base::{AcademicSessionId, ClassId, Date, LineItemId, PersonId, RecordId, Timestamp};
-use records::{
-    AttendanceRecord, AttendanceStatus, LineItem, LineItemCategory, ResultRecord, Score,
-};
+use records::{AttendanceRecord, AttendanceStatus, LineItem, LineItemCategory, ResultRecord, Score};
 
 use crate::rows::{corrupt, date, opt_date, parse_id, ts};
 use crate::{Connection, Result};
@@ -26,12 +24,8 @@ impl LineItemRow {
             id: parse_id!(LineItemId, self.id)?,
             class: parse_id!(ClassId, self.class_id)?,
             title: self.title,
-            category: LineItemCategory::parse(&self.category)
-                .map_err(|e| corrupt("line item", e))?,
-            session: self
-                .session_id
-                .map(|s| parse_id!(AcademicSessionId, s))
-                .transpose()?,
+            category: LineItemCategory::parse(&self.category).map_err(|e| corrupt("line item", e))?,
+            session: self.session_id.map(|s| parse_id!(AcademicSessionId, s)).transpose()?,
             assigned: opt_date(self.assigned_date.as_deref())?,
             due: opt_date(self.due_date.as_deref())?,
             max_score: self.max_score,
@@ -56,11 +50,7 @@ pub async fn line_item(conn: &mut impl Connection, id: &LineItemId) -> Result<Op
 }
 
 /// Adds a gradebook column.
-pub async fn insert_line_item(
-    conn: &mut impl Connection,
-    li: &LineItem,
-    now: Timestamp,
-) -> Result<()> {
+pub async fn insert_line_item(conn: &mut impl Connection, li: &LineItem, now: Timestamp) -> Result<()> {
     exec!(conn, c => sqlx::query(
         "INSERT INTO line_items (id, class_id, title, category, session_id, assigned_date, due_date, max_score, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
@@ -89,17 +79,11 @@ impl ResultRow {
             id: parse_id!(RecordId, self.id)?,
             line_item: parse_id!(LineItemId, self.line_item_id)?,
             student: parse_id!(PersonId, self.student_id)?,
-            score: self
-                .score
-                .map(|s| Score::new(s, self.max_score).map_err(|e| corrupt("result", e)))
-                .transpose()?,
+            score: self.score.map(|s| Score::new(s, self.max_score).map_err(|e| corrupt("result", e))).transpose()?,
             grade: self.grade,
             comment: self.comment,
             recorded_at: ts(self.recorded_at),
-            recorded_by: self
-                .recorded_by
-                .map(|p| parse_id!(PersonId, p))
-                .transpose()?,
+            recorded_by: self.recorded_by.map(|p| parse_id!(PersonId, p)).transpose()?,
         })
     }
 }
@@ -108,26 +92,20 @@ const RESULT_SELECT: &str = "SELECT r.id, r.line_item_id, r.student_id, r.score,
      r.recorded_at, r.recorded_by FROM results r JOIN line_items l ON l.id = r.line_item_id";
 
 /// A student's results in live columns.
-pub async fn results_of_student(
-    conn: &mut impl Connection,
-    student: &PersonId,
-) -> Result<Vec<ResultRecord>> {
-    let sql = format!(
-        "{RESULT_SELECT} WHERE r.student_id = $1 AND l.deleted_at IS NULL ORDER BY l.due_date, r.line_item_id"
-    );
-    let rows: Vec<ResultRow> = on!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(student.as_str()).fetch_all(&mut *c).await)?;
+pub async fn results_of_student(conn: &mut impl Connection, student: &PersonId) -> Result<Vec<ResultRecord>> {
+    let sql =
+        format!("{RESULT_SELECT} WHERE r.student_id = $1 AND l.deleted_at IS NULL ORDER BY l.due_date, r.line_item_id");
+    let rows: Vec<ResultRow> =
+        on!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(student.as_str()).fetch_all(&mut *c).await)?;
     rows.into_iter().map(ResultRow::into_result).collect()
 }
 
 /// Every result in a class's live columns.
-pub async fn results_of_class(
-    conn: &mut impl Connection,
-    class: &ClassId,
-) -> Result<Vec<ResultRecord>> {
-    let sql = format!(
-        "{RESULT_SELECT} WHERE l.class_id = $1 AND l.deleted_at IS NULL ORDER BY r.line_item_id, r.student_id"
-    );
-    let rows: Vec<ResultRow> = on!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(class.as_str()).fetch_all(&mut *c).await)?;
+pub async fn results_of_class(conn: &mut impl Connection, class: &ClassId) -> Result<Vec<ResultRecord>> {
+    let sql =
+        format!("{RESULT_SELECT} WHERE l.class_id = $1 AND l.deleted_at IS NULL ORDER BY r.line_item_id, r.student_id");
+    let rows: Vec<ResultRow> =
+        on!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(class.as_str()).fetch_all(&mut *c).await)?;
     rows.into_iter().map(ResultRow::into_result).collect()
 }
 
@@ -164,19 +142,13 @@ impl AttendanceRow {
             date: date(&self.day)?,
             status: AttendanceStatus::parse(&self.status).map_err(|e| corrupt("attendance", e))?,
             note: self.note,
-            recorded_by: self
-                .recorded_by
-                .map(|p| parse_id!(PersonId, p))
-                .transpose()?,
+            recorded_by: self.recorded_by.map(|p| parse_id!(PersonId, p)).transpose()?,
         })
     }
 }
 
 /// A student's attendance, newest first.
-pub async fn attendance_of_student(
-    conn: &mut impl Connection,
-    student: &PersonId,
-) -> Result<Vec<AttendanceRecord>> {
+pub async fn attendance_of_student(conn: &mut impl Connection, student: &PersonId) -> Result<Vec<AttendanceRecord>> {
     let rows: Vec<AttendanceRow> = on!(conn, c => sqlx::query_as(
         "SELECT id, class_id, student_id, day, status, note, recorded_by FROM attendance WHERE student_id = $1 ORDER BY day DESC, class_id")
         .bind(student.as_str()).fetch_all(&mut *c).await)?;
@@ -196,11 +168,7 @@ pub async fn attendance_of_class(
 }
 
 /// Records (or corrects) a student's attendance for a class on a day.
-pub async fn upsert_attendance(
-    conn: &mut impl Connection,
-    a: &AttendanceRecord,
-    now: Timestamp,
-) -> Result<()> {
+pub async fn upsert_attendance(conn: &mut impl Connection, a: &AttendanceRecord, now: Timestamp) -> Result<()> {
     exec!(conn, c => sqlx::query(
         "INSERT INTO attendance (id, class_id, student_id, day, status, note, recorded_by, recorded_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (class_id, student_id, day) DO UPDATE SET \

@@ -24,10 +24,7 @@ pub enum Error {
 impl Error {
     /// Whether retrying the same operation could succeed (a busy database, a lost connection).
     pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            Error::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_))
-        )
+        matches!(self, Error::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_)))
     }
 }
 
@@ -35,16 +32,10 @@ impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
         if let sqlx::Error::Database(db) = &e {
             if db.is_unique_violation() {
-                return Error::Conflict(
-                    db.constraint()
-                        .map_or_else(|| db.message().to_owned(), str::to_owned),
-                );
+                return Error::Conflict(db.constraint().map_or_else(|| db.message().to_owned(), str::to_owned));
             }
             if db.is_foreign_key_violation() {
-                return Error::MissingReference(
-                    db.constraint()
-                        .map_or_else(|| db.message().to_owned(), str::to_owned),
-                );
+                return Error::MissingReference(db.constraint().map_or_else(|| db.message().to_owned(), str::to_owned));
             }
         }
         Error::Database(e)

@@ -8,11 +8,7 @@ use crate::rows::{corrupt, parse_id};
 use crate::{Connection, Result, teaching};
 
 /// The principal for a person: their role grants active on `today`.
-pub async fn principal(
-    conn: &mut impl Connection,
-    person: &PersonId,
-    today: Date,
-) -> Result<Principal> {
+pub async fn principal(conn: &mut impl Connection, person: &PersonId, today: Date) -> Result<Principal> {
     let rows: Vec<(String, String)> = on!(conn, c => sqlx::query_as(
         "SELECT role, org_id FROM roles WHERE person_id = $1 AND deleted_at IS NULL \
          AND (begin_date IS NULL OR begin_date <= $2) AND (end_date IS NULL OR end_date >= $2) ORDER BY is_primary DESC, role")
@@ -20,16 +16,10 @@ pub async fn principal(
     let grants = rows
         .into_iter()
         .map(|(role, org)| {
-            Ok(Grant {
-                role: Role::parse(&role).map_err(|e| corrupt("role", e))?,
-                org: parse_id!(OrgId, org)?,
-            })
+            Ok(Grant { role: Role::parse(&role).map_err(|e| corrupt("role", e))?, org: parse_id!(OrgId, org)? })
         })
         .collect::<Result<_>>()?;
-    Ok(Principal {
-        person: person.clone(),
-        grants,
-    })
+    Ok(Principal { person: person.clone(), grants })
 }
 
 async fn ancestry_of_all(conn: &mut impl Connection, orgs: Vec<String>) -> Result<Vec<OrgId>> {
@@ -46,11 +36,7 @@ async fn ancestry_of_all(conn: &mut impl Connection, orgs: Vec<String>) -> Resul
 
 /// Everything the policy needs to decide about one student, as of `today`. A person who is not
 /// a live student yields facts with `student: None`, which the policy denies.
-pub async fn student_facts(
-    conn: &mut impl Connection,
-    student: &PersonId,
-    today: Date,
-) -> Result<StudentFacts> {
+pub async fn student_facts(conn: &mut impl Connection, student: &PersonId, today: Date) -> Result<StudentFacts> {
     let day = today.to_string();
     let exists: Option<(String,)> = on!(conn, c => sqlx::query_as("SELECT id FROM people WHERE id = $1 AND deleted_at IS NULL")
         .bind(student.as_str()).fetch_optional(&mut *c).await)?;
@@ -78,23 +64,13 @@ pub async fn student_facts(
     Ok(StudentFacts {
         student: Some(student.clone()),
         orgs,
-        teachers: teachers
-            .into_iter()
-            .map(|(p,)| parse_id!(PersonId, p))
-            .collect::<Result<_>>()?,
-        guardians: guardians
-            .into_iter()
-            .map(|(p,)| parse_id!(PersonId, p))
-            .collect::<Result<_>>()?,
+        teachers: teachers.into_iter().map(|(p,)| parse_id!(PersonId, p)).collect::<Result<_>>()?,
+        guardians: guardians.into_iter().map(|(p,)| parse_id!(PersonId, p)).collect::<Result<_>>()?,
         duties,
     })
 }
 
-async fn duties_covering(
-    conn: &mut impl Connection,
-    student: &PersonId,
-    orgs: &[OrgId],
-) -> Result<Vec<access::Duty>> {
+async fn duties_covering(conn: &mut impl Connection, student: &PersonId, orgs: &[OrgId]) -> Result<Vec<access::Duty>> {
     let rows: Vec<(String,)> = on!(conn, c => sqlx::query_as(
         "SELECT DISTINCT holder_id FROM duties WHERE revoked_at IS NULL AND \
          ((scope_kind = 'student' AND scope_id = $1) OR scope_kind = 'org')")
@@ -116,11 +92,7 @@ async fn duties_covering(
 
 /// Everything the policy needs to decide about one class, as of `today`; `None` if there is no
 /// such live class.
-pub async fn class_facts(
-    conn: &mut impl Connection,
-    class: &ClassId,
-    today: Date,
-) -> Result<Option<ClassFacts>> {
+pub async fn class_facts(conn: &mut impl Connection, class: &ClassId, today: Date) -> Result<Option<ClassFacts>> {
     let school: Option<(String,)> = on!(conn, c => sqlx::query_as("SELECT school_id FROM classes WHERE id = $1 AND deleted_at IS NULL")
         .bind(class.as_str()).fetch_optional(&mut *c).await)?;
     let Some((school,)) = school else {
@@ -134,9 +106,6 @@ pub async fn class_facts(
     Ok(Some(ClassFacts {
         class: class.clone(),
         orgs,
-        teachers: teachers
-            .into_iter()
-            .map(|(p,)| parse_id!(PersonId, p))
-            .collect::<Result<_>>()?,
+        teachers: teachers.into_iter().map(|(p,)| parse_id!(PersonId, p)).collect::<Result<_>>()?,
     }))
 }

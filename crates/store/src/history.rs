@@ -19,10 +19,7 @@ struct AdminRow {
 }
 
 /// A student's administrative records, oldest first.
-pub async fn admin_records(
-    conn: &mut impl Connection,
-    student: &PersonId,
-) -> Result<Vec<AdminRecord>> {
+pub async fn admin_records(conn: &mut impl Connection, student: &PersonId) -> Result<Vec<AdminRecord>> {
     let rows: Vec<AdminRow> = on!(conn, c => sqlx::query_as(
         "SELECT id, student_id, kind, day, org_id, detail FROM admin_records WHERE student_id = $1 ORDER BY day, created_at, id")
         .bind(student.as_str()).fetch_all(&mut *c).await)?;
@@ -41,12 +38,7 @@ pub async fn admin_records(
 }
 
 /// Adds an administrative record.
-pub async fn insert_admin_record(
-    conn: &mut impl Connection,
-    a: &AdminRecord,
-    by: &str,
-    now: Timestamp,
-) -> Result<()> {
+pub async fn insert_admin_record(conn: &mut impl Connection, a: &AdminRecord, by: &str, now: Timestamp) -> Result<()> {
     exec!(conn, c => sqlx::query(
         "INSERT INTO admin_records (id, student_id, kind, day, org_id, detail, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(a.id.as_str()).bind(a.student.as_str()).bind(a.kind.as_str()).bind(a.date.to_string())
@@ -74,12 +66,7 @@ pub async fn placements(conn: &mut impl Connection, student: &PersonId) -> Resul
 }
 
 /// Adds a placement.
-pub async fn insert_placement(
-    conn: &mut impl Connection,
-    p: &Placement,
-    by: &str,
-    now: Timestamp,
-) -> Result<()> {
+pub async fn insert_placement(conn: &mut impl Connection, p: &Placement, by: &str, now: Timestamp) -> Result<()> {
     exec!(conn, c => sqlx::query(
         "INSERT INTO placements (id, student_id, kind, destination, programme, year, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(p.id.as_str()).bind(p.student.as_str()).bind(p.kind.as_str()).bind(&p.destination).bind(&p.programme)
@@ -105,20 +92,13 @@ impl ConsentRow {
         Ok(Consent {
             id: parse_id!(ConsentId, self.id)?,
             student: parse_id!(PersonId, self.student_id)?,
-            purpose: Purpose::parse(&self.purpose)
-                .ok_or_else(|| corrupt("consent purpose", &self.purpose))?,
-            given_by: GivenBy::parse(&self.given_by)
-                .ok_or_else(|| corrupt("consent given by", &self.given_by))?,
+            purpose: Purpose::parse(&self.purpose).ok_or_else(|| corrupt("consent purpose", &self.purpose))?,
+            given_by: GivenBy::parse(&self.given_by).ok_or_else(|| corrupt("consent given by", &self.given_by))?,
             recorded_by: parse_id!(PersonId, self.recorded_by)?,
             given_at: ts(self.given_at),
-            student_age_at_grant: self
-                .student_age_at_grant
-                .and_then(|a| u32::try_from(a).ok()),
+            student_age_at_grant: self.student_age_at_grant.and_then(|a| u32::try_from(a).ok()),
             withdrawn_at: self.withdrawn_at.map(ts),
-            withdrawn_by: self
-                .withdrawn_by
-                .map(|p| parse_id!(PersonId, p))
-                .transpose()?,
+            withdrawn_by: self.withdrawn_by.map(|p| parse_id!(PersonId, p)).transpose()?,
         })
     }
 }
@@ -156,11 +136,7 @@ pub async fn withdraw_consent(
 }
 
 /// Records a duty.
-pub async fn insert_duty(
-    conn: &mut impl Connection,
-    d: &Duty,
-    recorded_by: &PersonId,
-) -> Result<()> {
+pub async fn insert_duty(conn: &mut impl Connection, d: &Duty, recorded_by: &PersonId) -> Result<()> {
     let (kind, scope) = match &d.scope {
         DutyScope::Student(p) => ("student", p.as_str()),
         DutyScope::Org(o) => ("org", o.as_str()),
@@ -173,11 +149,7 @@ pub async fn insert_duty(
 }
 
 /// Revokes a duty early.
-pub async fn revoke_duty(
-    conn: &mut impl Connection,
-    id: &RecordId,
-    now: Timestamp,
-) -> Result<bool> {
+pub async fn revoke_duty(conn: &mut impl Connection, id: &RecordId, now: Timestamp) -> Result<bool> {
     let done = exec!(conn, c => sqlx::query("UPDATE duties SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
         .bind(now.millis()).bind(id.as_str()).execute(&mut *c).await)?;
     Ok(done == 1)
@@ -185,35 +157,24 @@ pub async fn revoke_duty(
 
 /// The duties held by `holder` (all of them; the policy checks time and scope).
 pub async fn duties_of(conn: &mut impl Connection, holder: &PersonId) -> Result<Vec<Duty>> {
-    let rows: Vec<(
-        String,
-        String,
-        String,
-        String,
-        String,
-        i64,
-        i64,
-        Option<i64>,
-    )> = on!(conn, c => sqlx::query_as(
+    let rows: Vec<(String, String, String, String, String, i64, i64, Option<i64>)> = on!(conn, c => sqlx::query_as(
         "SELECT id, holder_id, scope_kind, scope_id, reason, starts_at, expires_at, revoked_at FROM duties WHERE holder_id = $1 ORDER BY starts_at DESC")
         .bind(holder.as_str()).fetch_all(&mut *c).await)?;
     rows.into_iter()
-        .map(
-            |(id, holder, kind, scope, reason, starts, expires, revoked)| {
-                Ok(Duty {
-                    id: parse_id!(RecordId, id)?,
-                    holder: parse_id!(PersonId, holder)?,
-                    scope: match kind.as_str() {
-                        "student" => DutyScope::Student(parse_id!(PersonId, scope)?),
-                        "org" => DutyScope::Org(parse_id!(OrgId, scope)?),
-                        other => return Err(corrupt("duty scope", other)),
-                    },
-                    reason,
-                    starts: ts(starts),
-                    expires: ts(expires),
-                    revoked: revoked.is_some(),
-                })
-            },
-        )
+        .map(|(id, holder, kind, scope, reason, starts, expires, revoked)| {
+            Ok(Duty {
+                id: parse_id!(RecordId, id)?,
+                holder: parse_id!(PersonId, holder)?,
+                scope: match kind.as_str() {
+                    "student" => DutyScope::Student(parse_id!(PersonId, scope)?),
+                    "org" => DutyScope::Org(parse_id!(OrgId, scope)?),
+                    other => return Err(corrupt("duty scope", other)),
+                },
+                reason,
+                starts: ts(starts),
+                expires: ts(expires),
+                revoked: revoked.is_some(),
+            })
+        })
         .collect()
 }

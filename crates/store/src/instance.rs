@@ -17,11 +17,7 @@ pub struct Instance {
 /// The identity, if the server has one yet.
 pub async fn get(conn: &mut impl Connection) -> Result<Option<Instance>> {
     let row: Option<(String, String, i64)> = on!(conn, c => sqlx::query_as("SELECT name, signing_key, created_at FROM instance WHERE id = 1").fetch_optional(&mut *c).await)?;
-    Ok(row.map(|(name, signing_key, at)| Instance {
-        name,
-        signing_key,
-        created_at: ts(at),
-    }))
+    Ok(row.map(|(name, signing_key, at)| Instance { name, signing_key, created_at: ts(at) }))
 }
 
 /// Stores the identity unless one exists; returns the one in force.
@@ -60,12 +56,7 @@ pub async fn trust_peer(conn: &mut impl Connection, p: &Peer) -> Result<()> {
 pub async fn peer(conn: &mut impl Connection, public_key: &str) -> Result<Option<Peer>> {
     let row: Option<(String, String, i64, String)> = on!(conn, c => sqlx::query_as(
         "SELECT public_key, name, added_at, added_by FROM trusted_peers WHERE public_key = $1").bind(public_key).fetch_optional(&mut *c).await)?;
-    Ok(row.map(|(public_key, name, at, added_by)| Peer {
-        public_key,
-        name,
-        added_at: ts(at),
-        added_by,
-    }))
+    Ok(row.map(|(public_key, name, at, added_by)| Peer { public_key, name, added_at: ts(at), added_by }))
 }
 
 /// Every trusted peer.
@@ -74,12 +65,7 @@ pub async fn peers(conn: &mut impl Connection) -> Result<Vec<Peer>> {
         "SELECT public_key, name, added_at, added_by FROM trusted_peers ORDER BY name").fetch_all(&mut *c).await)?;
     Ok(rows
         .into_iter()
-        .map(|(public_key, name, at, added_by)| Peer {
-            public_key,
-            name,
-            added_at: ts(at),
-            added_by,
-        })
+        .map(|(public_key, name, at, added_by)| Peer { public_key, name, added_at: ts(at), added_by })
         .collect())
 }
 
@@ -110,36 +96,43 @@ pub struct Transfer {
     pub bundle_sha256: String,
     pub at: Timestamp,
     pub by: String,
+    /// For transfers in: the student's earlier record as the sending school signed it (JSON).
+    pub payload: Option<String>,
+}
+
+/// Whether a bundle with this digest was already received.
+pub async fn received(conn: &mut impl Connection, bundle_sha256: &str) -> Result<bool> {
+    let row: Option<(String,)> = on!(conn, c => sqlx::query_as("SELECT id FROM transfers WHERE direction = 'in' AND bundle_sha256 = $1")
+        .bind(bundle_sha256).fetch_optional(&mut *c).await)?;
+    Ok(row.is_some())
 }
 
 /// Records a transfer. Receiving the same bundle twice is a `Conflict`.
 pub async fn record_transfer(conn: &mut impl Connection, t: &Transfer) -> Result<()> {
     exec!(conn, c => sqlx::query(
-        "INSERT INTO transfers (id, direction, student_id, counterpart, bundle_sha256, at, by_actor) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        "INSERT INTO transfers (id, direction, student_id, counterpart, bundle_sha256, at, by_actor, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(&t.id).bind(t.direction.as_str()).bind(t.student.as_str()).bind(&t.counterpart).bind(&t.bundle_sha256)
-        .bind(t.at.millis()).bind(&t.by).execute(&mut *c).await)?;
+        .bind(t.at.millis()).bind(&t.by).bind(&t.payload).execute(&mut *c).await)?;
     Ok(())
 }
 
 /// The transfers of a student, oldest first.
 pub async fn transfers_of(conn: &mut impl Connection, student: &PersonId) -> Result<Vec<Transfer>> {
-    let rows: Vec<(String, String, String, String, String, i64, String)> = on!(conn, c => sqlx::query_as(
-        "SELECT id, direction, student_id, counterpart, bundle_sha256, at, by_actor FROM transfers WHERE student_id = $1 ORDER BY at")
+    type TransferRow = (String, String, String, String, String, i64, String, Option<String>);
+    let rows: Vec<TransferRow> = on!(conn, c => sqlx::query_as(
+        "SELECT id, direction, student_id, counterpart, bundle_sha256, at, by_actor, payload FROM transfers WHERE student_id = $1 ORDER BY at")
         .bind(student.as_str()).fetch_all(&mut *c).await)?;
     rows.into_iter()
-        .map(|(id, d, s, counterpart, bundle_sha256, at, by)| {
+        .map(|(id, d, s, counterpart, bundle_sha256, at, by, payload)| {
             Ok(Transfer {
                 id,
-                direction: if d == "in" {
-                    Direction::In
-                } else {
-                    Direction::Out
-                },
+                direction: if d == "in" { Direction::In } else { Direction::Out },
                 student: parse_id!(PersonId, s)?,
                 counterpart,
                 bundle_sha256,
                 at: ts(at),
                 by,
+                payload,
             })
         })
         .collect()

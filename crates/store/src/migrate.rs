@@ -21,20 +21,9 @@ type Entry = (i64, &'static str, &'static str, &'static str);
 fn migrator(pick: fn(&Entry) -> &'static str) -> Migrator {
     let migrations = MIGRATIONS
         .iter()
-        .map(|m| {
-            Migration::new(
-                m.0,
-                Cow::Borrowed(m.1),
-                MigrationType::Simple,
-                pick(m).into_sql_str(),
-                false,
-            )
-        })
+        .map(|m| Migration::new(m.0, Cow::Borrowed(m.1), MigrationType::Simple, pick(m).into_sql_str(), false))
         .collect::<Vec<_>>();
-    Migrator {
-        migrations: Cow::Owned(migrations),
-        ..Migrator::DEFAULT
-    }
+    Migrator { migrations: Cow::Owned(migrations), ..Migrator::DEFAULT }
 }
 
 pub(crate) async fn run_sqlite(pool: &SqlitePool) -> Result<()> {

@@ -34,10 +34,8 @@ impl PersonRow {
             id: parse_id!(PersonId, self.id)?,
             sourced_id: self.sourced_id,
             username: self.username,
-            given_name: PersonName::parse(&self.given_name, "given name")
-                .map_err(|e| corrupt("person", e))?,
-            family_name: PersonName::parse(&self.family_name, "family name")
-                .map_err(|e| corrupt("person", e))?,
+            given_name: PersonName::parse(&self.given_name, "given name").map_err(|e| corrupt("person", e))?,
+            family_name: PersonName::parse(&self.family_name, "family name").map_err(|e| corrupt("person", e))?,
             preferred_name: self.preferred_name,
             identifier: self.identifier,
             email: self.email,
@@ -46,10 +44,7 @@ impl PersonRow {
             sex: Sex::parse(&self.sex).map_err(|e| corrupt("person", e))?,
             grades: split_list(&self.grades),
             enabled: self.enabled,
-            primary_org: self
-                .primary_org_id
-                .map(|o| parse_id!(OrgId, o))
-                .transpose()?,
+            primary_org: self.primary_org_id.map(|o| parse_id!(OrgId, o)).transpose()?,
             locale: self.locale,
         })
     }
@@ -62,7 +57,8 @@ fn persons(rows: Vec<PersonRow>) -> Result<Vec<Person>> {
 /// A live person by id.
 pub async fn get(conn: &mut impl Connection, id: &PersonId) -> Result<Option<Person>> {
     let sql = format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1 AND deleted_at IS NULL");
-    let row: Option<PersonRow> = on!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.as_str()).fetch_optional(&mut *c).await)?;
+    let row: Option<PersonRow> =
+        on!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.as_str()).fetch_optional(&mut *c).await)?;
     row.map(PersonRow::into_person).transpose()
 }
 
@@ -70,13 +66,8 @@ pub async fn get(conn: &mut impl Connection, id: &PersonId) -> Result<Option<Per
 pub async fn get_many(conn: &mut impl Connection, ids: &[PersonId]) -> Result<Vec<Person>> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
-        let marks = (1..=chunk.len())
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(",");
-        let sql = format!(
-            "SELECT {PERSON_COLUMNS} FROM people WHERE deleted_at IS NULL AND id IN ({marks})"
-        );
+        let marks = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(",");
+        let sql = format!("SELECT {PERSON_COLUMNS} FROM people WHERE deleted_at IS NULL AND id IN ({marks})");
         let rows: Vec<PersonRow> = on!(conn, c => {
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
             for id in chunk {
@@ -99,30 +90,16 @@ pub struct Credentials {
 }
 
 /// The credentials of the live person with `username`.
-pub async fn credentials(
-    conn: &mut impl Connection,
-    username: &str,
-) -> Result<Option<Credentials>> {
+pub async fn credentials(conn: &mut impl Connection, username: &str) -> Result<Option<Credentials>> {
     let row: Option<(String, Option<String>, bool)> = on!(conn, c => sqlx::query_as(
         "SELECT id, password_hash, enabled FROM people WHERE username = $1 AND deleted_at IS NULL"
     ).bind(username).fetch_optional(&mut *c).await)?;
-    row.map(|(id, password_hash, enabled)| {
-        Ok(Credentials {
-            person: parse_id!(PersonId, id)?,
-            password_hash,
-            enabled,
-        })
-    })
-    .transpose()
+    row.map(|(id, password_hash, enabled)| Ok(Credentials { person: parse_id!(PersonId, id)?, password_hash, enabled }))
+        .transpose()
 }
 
 /// Stores a new password hash.
-pub async fn set_password_hash(
-    conn: &mut impl Connection,
-    id: &PersonId,
-    hash: &str,
-    now: Timestamp,
-) -> Result<bool> {
+pub async fn set_password_hash(conn: &mut impl Connection, id: &PersonId, hash: &str, now: Timestamp) -> Result<bool> {
     let done = exec!(conn, c => sqlx::query("UPDATE people SET password_hash = $1, updated_at = $2 WHERE id = $3 AND deleted_at IS NULL")
         .bind(hash).bind(now.millis()).bind(id.as_str()).execute(&mut *c).await)?;
     Ok(done == 1)
@@ -151,12 +128,7 @@ impl Source {
 }
 
 /// Adds a person. Fails with `Conflict` if the id, sourced id or username is taken.
-pub async fn insert(
-    conn: &mut impl Connection,
-    p: &Person,
-    source: Source,
-    now: Timestamp,
-) -> Result<()> {
+pub async fn insert(conn: &mut impl Connection, p: &Person, source: Source, now: Timestamp) -> Result<()> {
     exec!(conn, c => sqlx::query(
         "INSERT INTO people (id, sourced_id, username, given_name, family_name, preferred_name, identifier, email, phone, \
          user_ids, birth_date, sex, grades, enabled, primary_org_id, locale, source, updated_at) \
@@ -184,10 +156,7 @@ pub async fn update(conn: &mut impl Connection, p: &Person, now: Timestamp) -> R
 }
 
 /// The person's national student id. Callers must have authorised and audited the read.
-pub async fn national_student_id(
-    conn: &mut impl Connection,
-    id: &PersonId,
-) -> Result<Option<NationalStudentId>> {
+pub async fn national_student_id(conn: &mut impl Connection, id: &PersonId) -> Result<Option<NationalStudentId>> {
     let row: Option<(Option<String>,)> = on!(conn, c => sqlx::query_as(
         "SELECT national_student_id FROM person_sensitive WHERE person_id = $1").bind(id.as_str()).fetch_optional(&mut *c).await)?;
     row.and_then(|(s,)| s)
@@ -221,11 +190,7 @@ pub async fn find_by_national_student_id(
 }
 
 /// Marks a person deleted: they disappear from rosters and cannot sign in; their records stay.
-pub async fn soft_delete(
-    conn: &mut impl Connection,
-    id: &PersonId,
-    now: Timestamp,
-) -> Result<bool> {
+pub async fn soft_delete(conn: &mut impl Connection, id: &PersonId, now: Timestamp) -> Result<bool> {
     let done = exec!(conn, c => sqlx::query("UPDATE people SET deleted_at = $1, updated_at = $1 WHERE id = $2 AND deleted_at IS NULL")
         .bind(now.millis()).bind(id.as_str()).execute(&mut *c).await)?;
     exec!(conn, c => sqlx::query("DELETE FROM login_sessions WHERE person_id = $1").bind(id.as_str()).execute(&mut *c).await)?;
@@ -297,44 +262,29 @@ pub async fn upsert_guardianship(
 }
 
 /// The live guardians of a student.
-pub async fn guardians_of(
-    conn: &mut impl Connection,
-    student: &PersonId,
-) -> Result<Vec<(Person, String)>> {
+pub async fn guardians_of(conn: &mut impl Connection, student: &PersonId) -> Result<Vec<(Person, String)>> {
     related(conn, "g.student_id = $1 AND p.id = g.guardian_id", student).await
 }
 
 /// The live students a guardian is responsible for.
-pub async fn children_of(
-    conn: &mut impl Connection,
-    guardian: &PersonId,
-) -> Result<Vec<(Person, String)>> {
+pub async fn children_of(conn: &mut impl Connection, guardian: &PersonId) -> Result<Vec<(Person, String)>> {
     related(conn, "g.guardian_id = $1 AND p.id = g.student_id", guardian).await
 }
 
-async fn related(
-    conn: &mut impl Connection,
-    join: &str,
-    id: &PersonId,
-) -> Result<Vec<(Person, String)>> {
+async fn related(conn: &mut impl Connection, join: &str, id: &PersonId) -> Result<Vec<(Person, String)>> {
     #[derive(sqlx::FromRow)]
     struct Related {
         #[sqlx(flatten)]
         person: PersonRow,
         relation: String,
     }
-    let cols = PERSON_COLUMNS
-        .split(", ")
-        .map(|c| format!("p.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let cols = PERSON_COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
     let sql = format!(
         "SELECT {cols}, g.relation FROM guardianships g, people p WHERE {join} AND g.deleted_at IS NULL AND p.deleted_at IS NULL ORDER BY p.family_name, p.given_name"
     );
-    let rows: Vec<Related> = on!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.as_str()).fetch_all(&mut *c).await)?;
-    rows.into_iter()
-        .map(|r| Ok((r.person.into_person()?, r.relation)))
-        .collect()
+    let rows: Vec<Related> =
+        on!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.as_str()).fetch_all(&mut *c).await)?;
+    rows.into_iter().map(|r| Ok((r.person.into_person()?, r.relation))).collect()
 }
 
 /// Which people to list.
@@ -349,23 +299,13 @@ pub struct PeopleFilter {
 }
 
 /// A page of live people, ordered by id.
-pub async fn list(
-    conn: &mut impl Connection,
-    filter: &PeopleFilter,
-    page: &PageRequest,
-) -> Result<Page<Person>> {
-    let cols = PERSON_COLUMNS
-        .split(", ")
-        .map(|c| format!("p.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+pub async fn list(conn: &mut impl Connection, filter: &PeopleFilter, page: &PageRequest) -> Result<Page<Person>> {
+    let cols = PERSON_COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
     let mut sql = format!("SELECT {cols} FROM people p WHERE p.deleted_at IS NULL AND p.id > $1");
     let mut n = 1;
     let mut binds: Vec<String> = vec![page.after.clone().unwrap_or_default()];
     if filter.org.is_some() || filter.role.is_some() {
-        sql.push_str(
-            " AND EXISTS (SELECT 1 FROM roles r WHERE r.person_id = p.id AND r.deleted_at IS NULL",
-        );
+        sql.push_str(" AND EXISTS (SELECT 1 FROM roles r WHERE r.person_id = p.id AND r.deleted_at IS NULL");
         if let Some(org) = &filter.org {
             n += 1;
             sql.push_str(&format!(" AND r.org_id = ${n}"));
@@ -378,12 +318,7 @@ pub async fn list(
         }
         sql.push(')');
     }
-    if let Some(text) = filter
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
+    if let Some(text) = filter.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         n += 1;
         sql.push_str(&format!(
             " AND (LOWER(p.family_name || p.given_name) LIKE ${n} ESCAPE '\\' \
@@ -391,11 +326,7 @@ pub async fn list(
              OR LOWER(COALESCE(p.username, '')) LIKE ${n} ESCAPE '\\' \
              OR LOWER(COALESCE(p.identifier, '')) LIKE ${n} ESCAPE '\\')"
         ));
-        let escaped = text
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
+        let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         binds.push(format!("%{escaped}%"));
     }
     sql.push_str(&format!(" ORDER BY p.id LIMIT {}", page.limit() + 1));
@@ -406,9 +337,7 @@ pub async fn list(
         }
         q.fetch_all(&mut *c).await
     })?;
-    Ok(Page::from_overfetch(persons(rows)?, page, |p| {
-        p.id.to_string()
-    }))
+    Ok(Page::from_overfetch(persons(rows)?, page, |p| p.id.to_string()))
 }
 
 /// The birth date of a person, for consent decisions.
@@ -416,4 +345,27 @@ pub async fn birth_date(conn: &mut impl Connection, id: &PersonId) -> Result<Opt
     let row: Option<(Option<String>,)> = on!(conn, c => sqlx::query_as("SELECT birth_date FROM people WHERE id = $1")
         .bind(id.as_str()).fetch_optional(&mut *c).await)?;
     opt_date(row.and_then(|(d,)| d).as_deref())
+}
+
+/// Every recorded national student id and its holder's id, for an importer's duplicate check.
+/// Callers must be the operator or an administrator importing a roster.
+pub async fn national_student_id_owners(
+    conn: &mut impl Connection,
+) -> Result<std::collections::HashMap<String, String>> {
+    let rows: Vec<(String, String)> = on!(conn, c => sqlx::query_as(
+        "SELECT national_student_id, person_id FROM person_sensitive WHERE national_student_id IS NOT NULL").fetch_all(&mut *c).await)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The student and guardian roles of every live person, by person id.
+pub async fn student_and_guardian_roles(
+    conn: &mut impl Connection,
+) -> Result<std::collections::HashMap<String, Vec<Role>>> {
+    let rows: Vec<(String, String)> = on!(conn, c => sqlx::query_as(
+        "SELECT person_id, role FROM roles WHERE deleted_at IS NULL AND role IN ('student', 'guardian')").fetch_all(&mut *c).await)?;
+    let mut out: std::collections::HashMap<String, Vec<Role>> = std::collections::HashMap::new();
+    for (person, role) in rows {
+        out.entry(person).or_default().push(Role::parse(&role).map_err(|e| corrupt("role", e))?);
+    }
+    Ok(out)
 }

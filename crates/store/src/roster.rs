@@ -40,6 +40,8 @@ pub struct Known {
     pub live: bool,
     /// Extra per-table facts: the org kind for orgs, the username for people.
     pub extra: Option<String>,
+    /// Whether the row came from a OneRoster import (only those may a bulk file delete).
+    pub imported: bool,
 }
 
 /// Every sourced id of a table (deleted rows included, so a re-import revives the same record).
@@ -49,16 +51,10 @@ pub async fn known(conn: &mut impl Connection, table: Table) -> Result<HashMap<S
         Table::People => "username",
         _ => "NULL",
     };
-    let sql = format!(
-        "SELECT sourced_id, id, deleted_at IS NULL, {extra} FROM {}",
-        table.name()
-    );
-    let rows: Vec<(String, String, bool, Option<String>)> =
+    let sql = format!("SELECT sourced_id, id, deleted_at IS NULL, {extra}, source = 'oneroster' FROM {}", table.name());
+    let rows: Vec<(String, String, bool, Option<String>, bool)> =
         on!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *c).await)?;
-    Ok(rows
-        .into_iter()
-        .map(|(s, id, live, extra)| (s, Known { id, live, extra }))
-        .collect())
+    Ok(rows.into_iter().map(|(s, id, live, extra, imported)| (s, Known { id, live, extra, imported })).collect())
 }
 
 /// One value to bind in a batched statement.
@@ -163,25 +159,9 @@ pub const PEOPLE: Upsert = Upsert {
 /// Orgs.
 pub const ORGS: Upsert = Upsert {
     table: "orgs",
-    columns: &[
-        "id",
-        "sourced_id",
-        "name",
-        "kind",
-        "identifier",
-        "parent_id",
-        "source",
-        "updated_at",
-    ],
+    columns: &["id", "sourced_id", "name", "kind", "identifier", "parent_id", "source", "updated_at"],
     conflict: "sourced_id",
-    update: &[
-        "name",
-        "kind",
-        "identifier",
-        "parent_id",
-        "source",
-        "updated_at",
-    ],
+    update: &["name", "kind", "identifier", "parent_id", "source", "updated_at"],
     revives: true,
 };
 
@@ -201,16 +181,7 @@ pub const SESSIONS: Upsert = Upsert {
         "updated_at",
     ],
     conflict: "sourced_id",
-    update: &[
-        "title",
-        "kind",
-        "start_date",
-        "end_date",
-        "parent_id",
-        "school_year",
-        "source",
-        "updated_at",
-    ],
+    update: &["title", "kind", "start_date", "end_date", "parent_id", "school_year", "source", "updated_at"],
     revives: true,
 };
 
@@ -307,16 +278,7 @@ pub const ROLES: Upsert = Upsert {
         "updated_at",
     ],
     conflict: "sourced_id",
-    update: &[
-        "person_id",
-        "role",
-        "org_id",
-        "is_primary",
-        "begin_date",
-        "end_date",
-        "source",
-        "updated_at",
-    ],
+    update: &["person_id", "role", "org_id", "is_primary", "begin_date", "end_date", "source", "updated_at"],
     revives: true,
 };
 
@@ -354,13 +316,7 @@ pub const ENROLLMENTS: Upsert = Upsert {
 /// Guardianships.
 pub const GUARDIANSHIPS: Upsert = Upsert {
     table: "guardianships",
-    columns: &[
-        "guardian_id",
-        "student_id",
-        "relation",
-        "source",
-        "updated_at",
-    ],
+    columns: &["guardian_id", "student_id", "relation", "source", "updated_at"],
     conflict: "guardian_id, student_id",
     update: &["source", "updated_at"],
     revives: true,
@@ -382,29 +338,17 @@ const MAX_PARAMS: usize = 30_000;
 pub async fn upsert(conn: &mut impl Connection, spec: &Upsert, rows: &[Vec<Value>]) -> Result<()> {
     let width = spec.columns.len();
     let per_statement = (MAX_PARAMS / width).clamp(1, 2_000);
-    let mut updates: Vec<String> = spec
-        .update
-        .iter()
-        .map(|c| format!("{c} = excluded.{c}"))
-        .collect();
+    let mut updates: Vec<String> = spec.update.iter().map(|c| format!("{c} = excluded.{c}")).collect();
     if spec.revives {
         updates.push("deleted_at = NULL".to_owned());
     }
     let on_conflict = if updates.is_empty() {
         format!("ON CONFLICT ({}) DO NOTHING", spec.conflict)
     } else {
-        format!(
-            "ON CONFLICT ({}) DO UPDATE SET {}",
-            spec.conflict,
-            updates.join(", ")
-        )
+        format!("ON CONFLICT ({}) DO UPDATE SET {}", spec.conflict, updates.join(", "))
     };
     for chunk in rows.chunks(per_statement) {
-        let mut sql = format!(
-            "INSERT INTO {} ({}) VALUES ",
-            spec.table,
-            spec.columns.join(", ")
-        );
+        let mut sql = format!("INSERT INTO {} ({}) VALUES ", spec.table, spec.columns.join(", "));
         for (r, row) in chunk.iter().enumerate() {
             debug_assert_eq!(row.len(), width, "a row must have one value per column");
             sql.push_str(if r == 0 { "(" } else { ",(" });
@@ -437,10 +381,7 @@ pub async fn upsert(conn: &mut impl Connection, spec: &Upsert, rows: &[Vec<Value
 /// Removes the terms of these classes (before their new terms are upserted).
 pub async fn clear_class_terms(conn: &mut impl Connection, class_ids: &[String]) -> Result<()> {
     for chunk in class_ids.chunks(1000) {
-        let marks = (1..=chunk.len())
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(",");
+        let marks = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(",");
         let sql = format!("DELETE FROM class_terms WHERE class_id IN ({marks})");
         exec!(conn, c => {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -462,10 +403,7 @@ pub async fn delete_sourced(
 ) -> Result<u64> {
     let mut n = 0;
     for chunk in sourced_ids.chunks(1000) {
-        let marks = (2..=chunk.len() + 1)
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(",");
+        let marks = (2..=chunk.len() + 1).map(|i| format!("${i}")).collect::<Vec<_>>().join(",");
         let sql = format!(
             "UPDATE {} SET deleted_at = $1, updated_at = $1 WHERE deleted_at IS NULL AND sourced_id IN ({marks})",
             table.name()
@@ -485,60 +423,27 @@ pub async fn delete_sourced(
     Ok(n)
 }
 
-/// How many live rows of `table` came from OneRoster.
-pub async fn count_imported(conn: &mut impl Connection, table: Table) -> Result<i64> {
-    let sql = format!(
-        "SELECT COUNT(*) FROM {} WHERE deleted_at IS NULL AND source = 'oneroster'",
-        table.name()
-    );
-    let (n,): (i64,) =
-        on!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(&mut *c).await)?;
-    Ok(n)
+/// Every live guardianship that a OneRoster import brought, as (guardian id, student id).
+pub async fn imported_guardianships(conn: &mut impl Connection) -> Result<Vec<(String, String)>> {
+    let rows = on!(conn, c => sqlx::query_as(
+        "SELECT guardian_id, student_id FROM guardianships WHERE deleted_at IS NULL AND source = 'oneroster'")
+        .fetch_all(&mut *c).await)?;
+    Ok(rows)
 }
 
-/// How many live rows of `table` came from OneRoster and were not touched at `now` (what a bulk
-/// file would delete).
-pub async fn count_untouched(
+/// Soft-deletes guardianships, returning how many were live.
+pub async fn delete_guardianships(
     conn: &mut impl Connection,
-    table: Table,
-    now: Timestamp,
-) -> Result<i64> {
-    let sql = format!(
-        "SELECT COUNT(*) FROM {} WHERE deleted_at IS NULL AND source = 'oneroster' AND updated_at <> $1",
-        table.name()
-    );
-    let (n,): (i64,) = on!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(now.millis()).fetch_one(&mut *c).await)?;
-    Ok(n)
-}
-
-/// Soft-deletes the live OneRoster rows of `table` not written at `now`: a bulk file is the
-/// complete list, so what it left out is gone. Records made in Inkstone itself are kept.
-pub async fn delete_untouched(
-    conn: &mut impl Connection,
-    table: Table,
+    pairs: &[(String, String)],
     now: Timestamp,
 ) -> Result<u64> {
-    let sql = format!(
-        "UPDATE {} SET deleted_at = $1, updated_at = $1 WHERE deleted_at IS NULL AND source = 'oneroster' AND updated_at <> $1",
-        table.name()
-    );
-    let done = exec!(conn, c => sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now.millis()).execute(&mut *c).await)?;
-    if table == Table::People {
-        end_sessions_of_deleted(conn).await?;
+    let mut n = 0;
+    for (guardian, student) in pairs {
+        n += exec!(conn, c => sqlx::query(
+            "UPDATE guardianships SET deleted_at = $1, updated_at = $1 WHERE guardian_id = $2 AND student_id = $3 AND deleted_at IS NULL")
+            .bind(now.millis()).bind(guardian).bind(student).execute(&mut *c).await)?;
     }
-    Ok(done)
-}
-
-/// Soft-deletes the guardianships of OneRoster people not written at `now` whose both ends came in
-/// this import run's users file (a bulk users file restates every relationship).
-pub async fn delete_untouched_guardianships(
-    conn: &mut impl Connection,
-    now: Timestamp,
-) -> Result<u64> {
-    let done = exec!(conn, c => sqlx::query(
-        "UPDATE guardianships SET deleted_at = $1, updated_at = $1 WHERE deleted_at IS NULL AND source = 'oneroster' AND updated_at <> $1")
-        .bind(now.millis()).execute(&mut *c).await)?;
-    Ok(done)
+    Ok(n)
 }
 
 async fn end_sessions_of_deleted(conn: &mut impl Connection) -> Result<()> {
@@ -573,10 +478,7 @@ pub struct ExportRow {
 impl ExportRow {
     /// The value of a column.
     pub fn get(&self, column: &str) -> Option<&str> {
-        self.values
-            .iter()
-            .find(|(c, _)| c == column)
-            .and_then(|(_, v)| v.as_deref())
+        self.values.iter().find(|(c, _)| c == column).and_then(|(_, v)| v.as_deref())
     }
 }
 
@@ -637,11 +539,7 @@ fn export_sql(table: Table) -> &'static str {
 }
 
 /// Reads every row of a table for export, ordered by sourced id.
-pub async fn export(
-    conn: &mut impl Connection,
-    table: Table,
-    scope: ExportScope,
-) -> Result<Vec<ExportRow>> {
+pub async fn export(conn: &mut impl Connection, table: Table, scope: ExportScope) -> Result<Vec<ExportRow>> {
     use sqlx::{Column, Row};
     let (filter, since) = match scope {
         ExportScope::Live => ("o.deleted_at IS NULL", 0),
@@ -660,16 +558,10 @@ pub async fn export(
                         match col.name() {
                             "deleted" => deleted = row.try_get::<bool, _>(i)?,
                             "updated_at" => updated_at = row.try_get::<i64, _>(i)?,
-                            name => {
-                                values.push((name.to_owned(), row.try_get::<Option<String>, _>(i)?))
-                            }
+                            name => values.push((name.to_owned(), row.try_get::<Option<String>, _>(i)?)),
                         }
                     }
-                    Ok(ExportRow {
-                        values,
-                        deleted,
-                        updated_at: Timestamp::from_millis(updated_at),
-                    })
+                    Ok(ExportRow { values, deleted, updated_at: Timestamp::from_millis(updated_at) })
                 })
                 .collect::<Result<Vec<_>>>()
         };
@@ -707,9 +599,7 @@ pub async fn class_terms(conn: &mut impl Connection) -> Result<HashMap<String, V
 }
 
 /// Every live guardianship as (guardian sourced id, student sourced id, guardian id, student id).
-pub async fn guardianship_pairs(
-    conn: &mut impl Connection,
-) -> Result<Vec<(String, String, String, String)>> {
+pub async fn guardianship_pairs(conn: &mut impl Connection) -> Result<Vec<(String, String, String, String)>> {
     let rows = on!(conn, c => sqlx::query_as(
         "SELECT g.sourced_id, s.sourced_id, g.id, s.id FROM guardianships x JOIN people g ON g.id = x.guardian_id \
          JOIN people s ON s.id = x.student_id WHERE x.deleted_at IS NULL ORDER BY g.sourced_id, s.sourced_id")

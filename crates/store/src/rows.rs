@@ -12,10 +12,7 @@ pub fn join_list(items: &[String]) -> String {
 
 /// Splits a comma-separated column back into its items.
 pub fn split_list(s: &str) -> Vec<String> {
-    s.split(',')
-        .filter(|p| !p.is_empty())
-        .map(str::to_owned)
-        .collect()
+    s.split(',').filter(|p| !p.is_empty()).map(str::to_owned).collect()
 }
 
 pub(crate) fn corrupt(what: &str, e: impl std::fmt::Display) -> Error {

@@ -1,10 +1,7 @@
 //! Organisations, academic sessions, courses, classes and enrollments.
 
 use base::{AcademicSessionId, ClassId, CourseId, EnrollmentId, OrgId, PersonId, Timestamp};
-use records::{
-    AcademicSession, Class, ClassType, Course, Enrollment, EnrollmentRole, Org, OrgKind,
-    SessionKind,
-};
+use records::{AcademicSession, Class, ClassType, Course, Enrollment, EnrollmentRole, Org, OrgKind, SessionKind};
 
 use crate::people::Source;
 use crate::rows::{corrupt, date, join_list, opt_date, parse_id, split_list};
@@ -38,19 +35,16 @@ const ORG_COLUMNS: &str = "id, sourced_id, name, kind, identifier, parent_id";
 /// A live organisation.
 pub async fn org(conn: &mut impl Connection, id: &OrgId) -> Result<Option<Org>> {
     let sql = format!("SELECT {ORG_COLUMNS} FROM orgs WHERE id = $1 AND deleted_at IS NULL");
-    let row: Option<OrgRow> = on!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.as_str()).fetch_optional(&mut *c).await)?;
+    let row: Option<OrgRow> =
+        on!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.as_str()).fetch_optional(&mut *c).await)?;
     row.map(OrgRow::into_org).transpose()
 }
 
 /// Every live organisation, parents before children where possible (by kind, then name).
 pub async fn orgs(conn: &mut impl Connection) -> Result<Vec<Org>> {
     let sql = format!("SELECT {ORG_COLUMNS} FROM orgs WHERE deleted_at IS NULL ORDER BY name, id");
-    let rows: Vec<OrgRow> =
-        on!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *c).await)?;
-    let mut orgs = rows
-        .into_iter()
-        .map(OrgRow::into_org)
-        .collect::<Result<Vec<_>>>()?;
+    let rows: Vec<OrgRow> = on!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *c).await)?;
+    let mut orgs = rows.into_iter().map(OrgRow::into_org).collect::<Result<Vec<_>>>()?;
     orgs.sort_by_key(|o| o.kind);
     Ok(orgs)
 }
@@ -62,9 +56,7 @@ pub async fn org_ancestry(conn: &mut impl Connection, id: &OrgId) -> Result<Vec<
            SELECT id, parent_id, CAST(0 AS BIGINT) FROM orgs WHERE id = $1 \
            UNION ALL SELECT o.id, o.parent_id, up.depth + 1 FROM orgs o JOIN up ON o.id = up.parent_id WHERE up.depth < 16) \
          SELECT id, depth FROM up ORDER BY depth").bind(id.as_str()).fetch_all(&mut *c).await)?;
-    rows.into_iter()
-        .map(|(id, _)| parse_id!(OrgId, id))
-        .collect()
+    rows.into_iter().map(|(id, _)| parse_id!(OrgId, id)).collect()
 }
 
 /// The organisation and every organisation below it.
@@ -78,12 +70,7 @@ pub async fn org_subtree(conn: &mut impl Connection, id: &OrgId) -> Result<Vec<O
 }
 
 /// Adds an organisation.
-pub async fn insert_org(
-    conn: &mut impl Connection,
-    o: &Org,
-    source: Source,
-    now: Timestamp,
-) -> Result<()> {
+pub async fn insert_org(conn: &mut impl Connection, o: &Org, source: Source, now: Timestamp) -> Result<()> {
     exec!(conn, c => sqlx::query(
         "INSERT INTO orgs (id, sourced_id, name, kind, identifier, parent_id, source, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(o.id.as_str()).bind(&o.sourced_id).bind(&o.name).bind(o.kind.as_str()).bind(&o.identifier)
@@ -113,10 +100,7 @@ impl SessionRow {
             kind: SessionKind::parse(&self.kind).map_err(|e| corrupt("session", e))?,
             start: date(&self.start_date)?,
             end: date(&self.end_date)?,
-            parent: self
-                .parent_id
-                .map(|p| parse_id!(AcademicSessionId, p))
-                .transpose()?,
+            parent: self.parent_id.map(|p| parse_id!(AcademicSessionId, p)).transpose()?,
             school_year: i32::try_from(self.school_year).map_err(|e| corrupt("school year", e))?,
             org: self.org_id.map(|o| parse_id!(OrgId, o)).transpose()?,
         })
@@ -167,10 +151,7 @@ impl CourseRow {
             title: self.title,
             code: self.code,
             org: parse_id!(OrgId, self.org_id)?,
-            school_year: self
-                .school_year_id
-                .map(|s| parse_id!(AcademicSessionId, s))
-                .transpose()?,
+            school_year: self.school_year_id.map(|s| parse_id!(AcademicSessionId, s)).transpose()?,
             grades: split_list(&self.grades),
             subjects: split_list(&self.subjects),
         })
@@ -186,12 +167,7 @@ pub async fn courses(conn: &mut impl Connection) -> Result<Vec<Course>> {
 }
 
 /// Adds a course.
-pub async fn insert_course(
-    conn: &mut impl Connection,
-    course: &Course,
-    source: Source,
-    now: Timestamp,
-) -> Result<()> {
+pub async fn insert_course(conn: &mut impl Connection, course: &Course, source: Source, now: Timestamp) -> Result<()> {
     exec!(conn, c => sqlx::query(
         "INSERT INTO courses (id, sourced_id, title, code, org_id, school_year_id, grades, subjects, subject_codes, source, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', $9, $10)")
@@ -249,11 +225,7 @@ fn class_select(filter: &str) -> String {
     )
 }
 
-async fn classes_where(
-    conn: &mut impl Connection,
-    filter: &str,
-    bind: Option<&str>,
-) -> Result<Vec<Class>> {
+async fn classes_where(conn: &mut impl Connection, filter: &str, bind: Option<&str>) -> Result<Vec<Class>> {
     let template = class_select(filter);
     let rows: Vec<ClassRow> = match conn.db() {
         crate::Db::Sqlite(c) => {
@@ -278,9 +250,7 @@ async fn classes_where(
 
 /// A live class.
 pub async fn class(conn: &mut impl Connection, id: &ClassId) -> Result<Option<Class>> {
-    Ok(classes_where(conn, "AND k.id = $1", Some(id.as_str()))
-        .await?
-        .pop())
+    Ok(classes_where(conn, "AND k.id = $1", Some(id.as_str())).await?.pop())
 }
 
 /// The live classes of a school.
@@ -294,12 +264,7 @@ pub async fn classes(conn: &mut impl Connection) -> Result<Vec<Class>> {
 }
 
 /// Adds a class and its terms.
-pub async fn insert_class(
-    conn: &mut impl Connection,
-    k: &Class,
-    source: Source,
-    now: Timestamp,
-) -> Result<()> {
+pub async fn insert_class(conn: &mut impl Connection, k: &Class, source: Source, now: Timestamp) -> Result<()> {
     exec!(conn, c => sqlx::query(
         "INSERT INTO classes (id, sourced_id, title, code, class_type, course_id, school_id, location, grades, subjects, \
          subject_codes, periods, source, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', $11, $12, $13)")
@@ -347,31 +312,23 @@ const ENROLLMENT_COLUMNS: &str =
     "id, sourced_id, class_id, school_id, person_id, role, is_primary, begin_date, end_date";
 
 /// A person's live enrollments.
-pub async fn enrollments_of_person(
-    conn: &mut impl Connection,
-    person: &PersonId,
-) -> Result<Vec<Enrollment>> {
+pub async fn enrollments_of_person(conn: &mut impl Connection, person: &PersonId) -> Result<Vec<Enrollment>> {
     let sql = format!(
         "SELECT {ENROLLMENT_COLUMNS} FROM enrollments WHERE person_id = $1 AND deleted_at IS NULL ORDER BY class_id"
     );
-    let rows: Vec<EnrollmentRow> = on!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(person.as_str()).fetch_all(&mut *c).await)?;
-    rows.into_iter()
-        .map(EnrollmentRow::into_enrollment)
-        .collect()
+    let rows: Vec<EnrollmentRow> =
+        on!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(person.as_str()).fetch_all(&mut *c).await)?;
+    rows.into_iter().map(EnrollmentRow::into_enrollment).collect()
 }
 
 /// A class's live enrollments.
-pub async fn enrollments_of_class(
-    conn: &mut impl Connection,
-    class: &ClassId,
-) -> Result<Vec<Enrollment>> {
+pub async fn enrollments_of_class(conn: &mut impl Connection, class: &ClassId) -> Result<Vec<Enrollment>> {
     let sql = format!(
         "SELECT {ENROLLMENT_COLUMNS} FROM enrollments WHERE class_id = $1 AND deleted_at IS NULL ORDER BY role, person_id"
     );
-    let rows: Vec<EnrollmentRow> = on!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(class.as_str()).fetch_all(&mut *c).await)?;
-    rows.into_iter()
-        .map(EnrollmentRow::into_enrollment)
-        .collect()
+    let rows: Vec<EnrollmentRow> =
+        on!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(class.as_str()).fetch_all(&mut *c).await)?;
+    rows.into_iter().map(EnrollmentRow::into_enrollment).collect()
 }
 
 /// Adds an enrollment.

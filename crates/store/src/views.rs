@@ -43,20 +43,12 @@ fn display_name(given: &str, family: &str, preferred: Option<&str>) -> String {
         return p.to_owned();
     }
     let cjk = |s: &str| s.chars().all(|c| ('\u{3400}'..='\u{9fff}').contains(&c));
-    if cjk(family) && cjk(given) {
-        format!("{family}{given}")
-    } else {
-        format!("{given} {family}")
-    }
+    if cjk(family) && cjk(given) { format!("{family}{given}") } else { format!("{given} {family}") }
 }
 
 /// The classes a student is enrolled in on `today`, each with its columns and the student's own
 /// results and attendance ("my classes with progress").
-pub async fn learner_classes(
-    conn: &mut impl Connection,
-    student: &PersonId,
-    today: Date,
-) -> Result<Vec<LearnerClass>> {
+pub async fn learner_classes(conn: &mut impl Connection, student: &PersonId, today: Date) -> Result<Vec<LearnerClass>> {
     let day = today.to_string();
     let sql = format!(
         "SELECT k.id, k.title, co.title, k.subjects FROM enrollments e JOIN classes k ON k.id = e.class_id \
@@ -82,11 +74,7 @@ pub async fn learner_classes(
     if out.is_empty() {
         return Ok(out);
     }
-    let index: HashMap<String, usize> = out
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.class.to_string(), i))
-        .collect();
+    let index: HashMap<String, usize> = out.iter().enumerate().map(|(i, c)| (c.class.to_string(), i)).collect();
 
     let sql = format!(
         "SELECT e.class_id, p.given_name, p.family_name, p.preferred_name FROM enrollments s \
@@ -104,17 +92,8 @@ pub async fn learner_classes(
         }
     }
 
-    let items: Vec<(
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        f64,
-        Option<f64>,
-        Option<String>,
-        Option<String>,
-    )> = on!(conn, c => sqlx::query_as(
+    let items: Vec<(String, String, String, String, Option<String>, f64, Option<f64>, Option<String>, Option<String>)> =
+        on!(conn, c => sqlx::query_as(
         "SELECT l.class_id, l.id, l.title, l.category, l.due_date, l.max_score, r.score, r.grade, r.id FROM enrollments s \
          JOIN line_items l ON l.class_id = s.class_id LEFT JOIN results r ON r.line_item_id = l.id AND r.student_id = s.person_id \
          WHERE s.person_id = $1 AND s.role = 'student' AND s.deleted_at IS NULL AND l.deleted_at IS NULL \
@@ -125,8 +104,7 @@ pub async fn learner_classes(
             out[i].items.push(LearnerItem {
                 id: parse_id!(LineItemId, id)?,
                 title,
-                category: LineItemCategory::parse(&category)
-                    .map_err(|e| corrupt("line item", e))?,
+                category: LineItemCategory::parse(&category).map_err(|e| corrupt("line item", e))?,
                 due: opt_date(due.as_deref())?,
                 max_score,
                 score,
@@ -183,11 +161,7 @@ pub struct ClassSummary {
 }
 
 /// The summary of a class as of `today`, or `None` if there is no such live class.
-pub async fn class_summary(
-    conn: &mut impl Connection,
-    class: &ClassId,
-    today: Date,
-) -> Result<Option<ClassSummary>> {
+pub async fn class_summary(conn: &mut impl Connection, class: &ClassId, today: Date) -> Result<Option<ClassSummary>> {
     let title: Option<(String,)> = on!(conn, c => sqlx::query_as("SELECT title FROM classes WHERE id = $1 AND deleted_at IS NULL")
         .bind(class.as_str()).fetch_optional(&mut *c).await)?;
     let Some((title,)) = title else {
@@ -202,18 +176,13 @@ pub async fn class_summary(
             Ok(SummaryItem {
                 id: parse_id!(LineItemId, id)?,
                 title,
-                category: LineItemCategory::parse(&category)
-                    .map_err(|e| corrupt("line item", e))?,
+                category: LineItemCategory::parse(&category).map_err(|e| corrupt("line item", e))?,
                 due: opt_date(due.as_deref())?,
                 max_score,
             })
         })
         .collect::<Result<_>>()?;
-    let item_index: HashMap<String, usize> = items
-        .iter()
-        .enumerate()
-        .map(|(i, it)| (it.id.to_string(), i))
-        .collect();
+    let item_index: HashMap<String, usize> = items.iter().enumerate().map(|(i, it)| (it.id.to_string(), i)).collect();
 
     let sql = format!(
         "SELECT p.id, p.given_name, p.family_name, p.preferred_name, p.identifier FROM enrollments e JOIN people p ON p.id = e.person_id \
@@ -234,11 +203,7 @@ pub async fn class_summary(
             })
         })
         .collect::<Result<_>>()?;
-    let student_index: HashMap<String, usize> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.to_string(), i))
-        .collect();
+    let student_index: HashMap<String, usize> = rows.iter().enumerate().map(|(i, s)| (s.id.to_string(), i)).collect();
 
     let results: Vec<(String, String, Option<f64>)> = on!(conn, c => sqlx::query_as(
         "SELECT r.line_item_id, r.student_id, r.score FROM results r JOIN line_items l ON l.id = r.line_item_id \
@@ -258,12 +223,7 @@ pub async fn class_summary(
             rows[s].attended_days = attended;
         }
     }
-    Ok(Some(ClassSummary {
-        class: class.clone(),
-        title,
-        items,
-        students: rows,
-    }))
+    Ok(Some(ClassSummary { class: class.clone(), title, items, students: rows }))
 }
 
 /// Aggregates for one school, as county and province administrators see them.

@@ -29,14 +29,8 @@ const BORN_2010: &str = "2010-03-05";
 fn a_child_under_14_needs_a_guardian() {
     let born = Some(day(BORN_2014));
     let now = at("2026-11-23");
-    let missing = ConsentRequired {
-        purpose: Purpose::AdaptiveLearning,
-        ask: AskWhom::Guardian,
-    };
-    assert_eq!(
-        check(Purpose::AdaptiveLearning, born, &[], now),
-        Err(missing.clone())
-    );
+    let missing = ConsentRequired { purpose: Purpose::AdaptiveLearning, ask: AskWhom::Guardian };
+    assert_eq!(check(Purpose::AdaptiveLearning, born, &[], now), Err(missing.clone()));
     let own = [consent(GivenBy::Student, "2026-10-01", Some(12), None)];
     assert_eq!(
         check(Purpose::AdaptiveLearning, born, &own, now),
@@ -45,12 +39,7 @@ fn a_child_under_14_needs_a_guardian() {
     );
     let guardian = [consent(GivenBy::Guardian, "2026-10-01", Some(12), None)];
     assert!(check(Purpose::AdaptiveLearning, born, &guardian, now).is_ok());
-    let paper = [consent(
-        GivenBy::SchoolOnBehalfOfGuardian,
-        "2026-10-01",
-        Some(12),
-        None,
-    )];
+    let paper = [consent(GivenBy::SchoolOnBehalfOfGuardian, "2026-10-01", Some(12), None)];
     assert!(check(Purpose::AdaptiveLearning, born, &paper, now).is_ok());
     assert!(!may_give(GivenBy::Student, born, now.date_utc()));
 }
@@ -76,23 +65,13 @@ fn an_unknown_birth_date_is_treated_as_under_14() {
 fn withdrawn_future_and_other_purpose_consents_do_not_count() {
     let born = Some(day(BORN_2014));
     let now = at("2026-11-23");
-    let withdrawn = [consent(
-        GivenBy::Guardian,
-        "2026-10-01",
-        Some(12),
-        Some("2026-11-01"),
-    )];
+    let withdrawn = [consent(GivenBy::Guardian, "2026-10-01", Some(12), Some("2026-11-01"))];
     assert!(check(Purpose::AdaptiveLearning, born, &withdrawn, now).is_err());
     let future = [consent(GivenBy::Guardian, "2026-12-01", Some(12), None)];
     assert!(check(Purpose::AdaptiveLearning, born, &future, now).is_err());
     let other = [consent(GivenBy::Guardian, "2026-10-01", Some(12), None)];
     assert!(check(Purpose::WellbeingScreening, born, &other, now).is_err());
     // Withdrawn later than now: still in force now.
-    let later = [consent(
-        GivenBy::Guardian,
-        "2026-10-01",
-        Some(12),
-        Some("2026-12-01"),
-    )];
+    let later = [consent(GivenBy::Guardian, "2026-10-01", Some(12), Some("2026-12-01"))];
     assert!(check(Purpose::AdaptiveLearning, born, &later, now).is_ok());
 }

@@ -7,10 +7,7 @@ fn timestamps_round_trip_through_rfc3339() {
     assert_eq!(t.date_utc().to_string(), "2026-10-08");
     let offset = Timestamp::parse_rfc3339("2026-10-08T17:30:00+08:00").unwrap();
     assert_eq!(offset, t);
-    assert_eq!(
-        Timestamp::parse_rfc3339("yesterday"),
-        Err(DateError::BadTimestamp)
-    );
+    assert_eq!(Timestamp::parse_rfc3339("yesterday"), Err(DateError::BadTimestamp));
 }
 
 #[test]

@@ -20,25 +20,15 @@ fn manifest_for(entries: &[(&str, &str)]) -> String {
 /// Parses every row of `T`'s file and renders one line per row: the record or its errors.
 fn check<T: RowType + std::fmt::Debug>(mode: &str, csv: &str) -> String {
     let name = T::FILE.file_name();
-    let f = files(&[
-        ("manifest.csv", &manifest_for(&[(T::FILE.key(), mode)])),
-        (&name, csv),
-    ]);
+    let f = files(&[("manifest.csv", &manifest_for(&[(T::FILE.key(), mode)])), (&name, csv)]);
     let manifest = Manifest::parse(&f).unwrap();
     let rows = match parse_rows::<T>(&f, &manifest) {
         Ok(rows) => rows.unwrap(),
         Err(e) => return e.to_string(),
     };
     rows.map(|r| match r {
-        Ok(row) => format!(
-            "{} {:?} {:?}",
-            row.meta.sourced_id, row.meta.status, row.record
-        ),
-        Err(errors) => errors
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; "),
+        Ok(row) => format!("{} {:?} {:?}", row.meta.sourced_id, row.meta.status, row.record),
+        Err(errors) => errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
     })
     .collect::<Vec<_>>()
     .join("\n")
@@ -48,9 +38,8 @@ const ORGS: &str = "sourcedId,status,dateLastModified,name,type,identifier,paren
 
 #[test]
 fn bulk_rows_parse_with_crlf_bom_and_quotes() {
-    let csv = format!(
-        "\u{feff}{ORGS}org-1,,,\"示例县, 教育局\",district,C1,\r\norg-2,,,第一中学,school,,org-1\r\n\r\n"
-    );
+    let csv =
+        format!("\u{feff}{ORGS}org-1,,,\"示例县, 教育局\",district,C1,\r\norg-2,,,第一中学,school,,org-1\r\n\r\n");
     expect_test::expect![[r#"
         org-1 Active Some(OrgRow { name: "示例县, 教育局", kind: County, identifier: Some("C1"), parent: None })
         org-2 Active Some(OrgRow { name: "第一中学", kind: School, identifier: None, parent: Some("org-1") })"#]]
@@ -59,9 +48,7 @@ fn bulk_rows_parse_with_crlf_bom_and_quotes() {
 
 #[test]
 fn each_bad_field_is_reported_with_line_and_column() {
-    let csv = format!(
-        "{ORGS}org-1,active,,County,district,,\norg-2,,,,school,,\norg-3,,,X,city,,\norg-4,,,Y\n"
-    );
+    let csv = format!("{ORGS}org-1,active,,County,district,,\norg-2,,,,school,,\norg-3,,,X,city,,\norg-4,,,Y\n");
     expect_test::expect![[r#"
         orgs.csv:2:2 (status): must be blank in a bulk file (the manifest says bulk)
         orgs.csv:3:4 (name): is required
@@ -89,8 +76,11 @@ fn a_wrong_header_is_rejected_at_its_column() {
     expect_test::expect![[r#"orgs.csv:1:3 (dataLastModified): expected the column "dateLastModified" here (OneRoster 1.2 column names and order are fixed), found "dataLastModified""#]]
         .assert_eq(&check::<OrgRow>("bulk", csv));
     let csv = format!("{},extra\n", ORGS.trim_end());
-    expect_test::expect!["orgs.csv:1:8 (extra): extra columns must be named metadata.<something>"]
-        .assert_eq(&check::<OrgRow>("bulk", &csv));
+    expect_test::expect!["orgs.csv:1:8 (extra): extra columns must be named metadata.<something>"].assert_eq(&check::<
+        OrgRow,
+    >(
+        "bulk", &csv,
+    ));
 }
 
 #[test]
@@ -110,10 +100,8 @@ fn users_check_booleans_names_ids_and_the_national_id() {
 fn subjects_and_codes_must_pair_up() {
     let header = "sourcedId,status,dateLastModified,schoolYearSourcedId,title,courseCode,grades,orgSourcedId,subjects,subjectCodes\n";
     let csv = format!("{header}c1,,,,Physics,,\"09,10\",org-1,\"Science, Physics\",PHY\n");
-    expect_test::expect![
-        "courses.csv:2:10 (subjectCodes): has 1 code(s) for 2 subject(s); they must pair up"
-    ]
-    .assert_eq(&check::<CourseRow>("bulk", &csv));
+    expect_test::expect!["courses.csv:2:10 (subjectCodes): has 1 code(s) for 2 subject(s); they must pair up"]
+        .assert_eq(&check::<CourseRow>("bulk", &csv));
 }
 
 #[test]
@@ -144,42 +132,26 @@ fn invalid_utf8_names_the_line_and_column() {
         .map(|e| e.to_string())
         .collect();
     assert_eq!(errors.len(), 1);
-    assert!(
-        errors[0].starts_with("orgs.csv:2:4 (name): the text is not valid UTF-8"),
-        "{}",
-        errors[0]
-    );
+    assert!(errors[0].starts_with("orgs.csv:2:4 (name): the text is not valid UTF-8"), "{}", errors[0]);
 }
 
 #[test]
 fn an_unterminated_quote_stops_the_file_with_its_line() {
     let csv = format!("{ORGS}org-1,,,\"never closed,school,,\n");
     let out = check::<OrgRow>("bulk", &csv);
-    assert!(
-        out.starts_with("orgs.csv:") && out.lines().count() == 1,
-        "{out}"
-    );
+    assert!(out.starts_with("orgs.csv:") && out.lines().count() == 1, "{out}");
 }
 
 fn manifest_errors(list: &[(&str, &str)]) -> String {
     match Manifest::parse(&files(list)) {
         Ok(_) => "ok".into(),
-        Err(Rejection { errors, .. }) => errors
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("\n"),
+        Err(Rejection { errors, .. }) => errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"),
     }
 }
 
 #[test]
 fn the_manifest_must_match_the_files_present() {
-    let m = manifest_for(&[
-        ("orgs", "bulk"),
-        ("users", "absent"),
-        ("scoreScales", ""),
-        ("lineItems", "bulk"),
-    ]);
+    let m = manifest_for(&[("orgs", "bulk"), ("users", "absent"), ("scoreScales", ""), ("lineItems", "bulk")]);
     expect_test::expect![[r#"
         manifest.csv:4: the manifest lists orgs.csv as bulk but the file is missing
         manifest.csv:5: users.csv is present but the manifest says absent
@@ -190,10 +162,8 @@ fn the_manifest_must_match_the_files_present() {
     let old = "propertyName,value\nmanifest.version,1.0\noneroster.version,1.1\n";
     expect_test::expect![[r#"manifest.csv:3: oneroster.version is "1.1"; Inkstone imports OneRoster 1.2 CSV (ask the sending system for a 1.2 export)"#]]
         .assert_eq(&manifest_errors(&[("manifest.csv", old)]));
-    expect_test::expect![
-        "manifest.csv: manifest.csv is missing: every OneRoster set starts with one"
-    ]
-    .assert_eq(&manifest_errors(&[]));
+    expect_test::expect!["manifest.csv: manifest.csv is missing: every OneRoster set starts with one"]
+        .assert_eq(&manifest_errors(&[]));
 }
 
 #[test]
@@ -207,23 +177,13 @@ fn a_written_set_reads_back() {
         ("familyName", "王, \"小\"".into()),
         (crate::NATIONAL_ID_COLUMN, "G11010519491231002X".into()),
     ]);
-    let set = crate::WriteSet {
-        mode: FileMode::Bulk,
-        tables: vec![users],
-        system_name: "test".into(),
-    };
+    let set = crate::WriteSet { mode: FileMode::Bulk, tables: vec![users], system_name: "test".into() };
     let zipped = RosterFiles::from_zip(&set.to_zip(), crate::ZipLimits::DEFAULT).unwrap();
     let manifest = Manifest::parse(&zipped).unwrap();
-    let rows: Vec<_> = parse_rows::<UserRow>(&zipped, &manifest)
-        .unwrap()
-        .unwrap()
-        .collect();
+    let rows: Vec<_> = parse_rows::<UserRow>(&zipped, &manifest).unwrap().unwrap().collect();
     let user = rows[0].as_ref().unwrap().record.as_ref().unwrap();
     assert_eq!(user.family_name, "王, \"小\"");
-    assert_eq!(
-        user.national_student_id.as_ref().map(|n| n.expose()),
-        Some("G11010519491231002X")
-    );
+    assert_eq!(user.national_student_id.as_ref().map(|n| n.expose()), Some("G11010519491231002X"));
 }
 
 #[test]
@@ -233,15 +193,8 @@ fn a_zip_bomb_is_refused() {
         columns: vec!["sourcedId".into()],
         rows: vec![vec!["x".repeat(10_000)]; 200],
     };
-    let set = crate::WriteSet {
-        mode: FileMode::Bulk,
-        tables: vec![big],
-        system_name: "test".into(),
-    };
-    let limits = crate::ZipLimits {
-        max_total_bytes: 100_000,
-        max_entries: 10,
-    };
+    let set = crate::WriteSet { mode: FileMode::Bulk, tables: vec![big], system_name: "test".into() };
+    let limits = crate::ZipLimits { max_total_bytes: 100_000, max_entries: 10 };
     let err = RosterFiles::from_zip(&set.to_zip(), limits).unwrap_err();
     assert!(err.reason.contains("unpacks to more than"), "{err}");
     assert!(RosterFiles::from_zip(b"not a zip", crate::ZipLimits::DEFAULT).is_err());

@@ -312,6 +312,8 @@ CREATE TABLE transfers (
     counterpart TEXT NOT NULL,
     bundle_sha256 TEXT NOT NULL,
     at INTEGER NOT NULL,
-    by_actor TEXT NOT NULL
+    by_actor TEXT NOT NULL,
+    -- For transfers in: the verified bundle's record of the student's earlier schooling.
+    payload TEXT
 );
 CREATE UNIQUE INDEX transfers_in_once ON transfers (direction, bundle_sha256);

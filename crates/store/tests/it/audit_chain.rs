@@ -17,11 +17,7 @@ fn entry(i: i64) -> NewEntry {
 }
 
 async fn append_five(store: &Store) {
-    for batch in [
-        vec![entry(1), entry(2)],
-        vec![entry(3)],
-        vec![entry(4), entry(5)],
-    ] {
+    for batch in [vec![entry(1), entry(2)], vec![entry(3)], vec![entry(4), entry(5)]] {
         let mut tx = store.write().await.unwrap();
         store::audit::append(&mut tx, batch).await.unwrap();
         tx.commit().await.unwrap();
@@ -43,42 +39,27 @@ async fn tampered(sql: &str, db: &TestDb) -> Result<i64, Break> {
     check(&store).await
 }
 
-store_test!(
-    an_untouched_stored_chain_verifies_and_a_rolled_back_append_leaves_no_trace,
-    |db| {
-        let store = db.open().await;
-        append_five(&store).await;
-        let mut tx = store.write().await.unwrap();
-        store::audit::append(&mut tx, vec![entry(6)]).await.unwrap();
-        tx.rollback().await.unwrap();
-        assert_eq!(check(&store).await, Ok(5));
-    }
-);
+store_test!(an_untouched_stored_chain_verifies_and_a_rolled_back_append_leaves_no_trace, |db| {
+    let store = db.open().await;
+    append_five(&store).await;
+    let mut tx = store.write().await.unwrap();
+    store::audit::append(&mut tx, vec![entry(6)]).await.unwrap();
+    tx.rollback().await.unwrap();
+    assert_eq!(check(&store).await, Ok(5));
+});
 
 store_test!(an_edited_stored_entry_is_found, |db| {
-    assert_eq!(
-        tampered("UPDATE audit_log SET actor = 'x' WHERE seq = 3", &db).await,
-        Err(Break::Edited { seq: 3 })
-    );
+    assert_eq!(tampered("UPDATE audit_log SET actor = 'x' WHERE seq = 3", &db).await, Err(Break::Edited { seq: 3 }));
 });
 
 store_test!(a_deleted_stored_entry_is_found, |db| {
-    assert_eq!(
-        tampered("DELETE FROM audit_log WHERE seq = 2", &db).await,
-        Err(Break::Gap {
-            previous: 1,
-            found: 3
-        })
-    );
+    assert_eq!(tampered("DELETE FROM audit_log WHERE seq = 2", &db).await, Err(Break::Gap { previous: 1, found: 3 }));
 });
 
 store_test!(a_deleted_last_entry_is_found, |db| {
     assert_eq!(
         tampered("DELETE FROM audit_log WHERE seq = 5", &db).await,
-        Err(Break::HeadMismatch {
-            expected: 5,
-            found: 4
-        })
+        Err(Break::HeadMismatch { expected: 5, found: 4 })
     );
 });
 
@@ -96,9 +77,7 @@ store_test!(concurrent_appends_keep_one_unbroken_chain, |db| {
         tasks.push(tokio::spawn(async move {
             for i in 0..10 {
                 let mut tx = store.write().await.unwrap();
-                store::audit::append(&mut tx, vec![entry(t * 100 + i)])
-                    .await
-                    .unwrap();
+                store::audit::append(&mut tx, vec![entry(t * 100 + i)]).await.unwrap();
                 tx.commit().await.unwrap();
             }
         }));

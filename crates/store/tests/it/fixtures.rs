@@ -2,8 +2,8 @@
 
 use base::{AcademicSessionId, ClassId, CourseId, Date, EnrollmentId, OrgId, PersonId, Timestamp};
 use records::{
-    AcademicSession, Class, ClassType, Course, Enrollment, EnrollmentRole, Guardianship, Org,
-    OrgKind, Person, PersonName, Role, RoleAssignment, SessionKind, Sex,
+    AcademicSession, Class, ClassType, Course, Enrollment, EnrollmentRole, Guardianship, Org, OrgKind, Person,
+    PersonName, Role, RoleAssignment, SessionKind, Sex,
 };
 use store::people::Source;
 use store::{Store, people, teaching};
@@ -55,22 +55,8 @@ pub async fn school(store: &Store) {
         identifier: None,
         parent: parent.map(oid),
     };
-    teaching::insert_org(
-        &mut tx,
-        &org("county", OrgKind::County, None),
-        Source::Local,
-        NOW,
-    )
-    .await
-    .unwrap();
-    teaching::insert_org(
-        &mut tx,
-        &org("school", OrgKind::School, Some("county")),
-        Source::Local,
-        NOW,
-    )
-    .await
-    .unwrap();
+    teaching::insert_org(&mut tx, &org("county", OrgKind::County, None), Source::Local, NOW).await.unwrap();
+    teaching::insert_org(&mut tx, &org("school", OrgKind::School, Some("county")), Source::Local, NOW).await.unwrap();
     let term = AcademicSession {
         id: AcademicSessionId::parse("term").unwrap(),
         sourced_id: "src-term".into(),
@@ -82,9 +68,7 @@ pub async fn school(store: &Store) {
         school_year: 2027,
         org: Some(oid("school")),
     };
-    teaching::insert_session(&mut tx, &term, Source::Local, NOW)
-        .await
-        .unwrap();
+    teaching::insert_session(&mut tx, &term, Source::Local, NOW).await.unwrap();
     let course = Course {
         id: CourseId::parse("math7").unwrap(),
         sourced_id: "src-math7".into(),
@@ -95,9 +79,7 @@ pub async fn school(store: &Store) {
         grades: vec!["07".into()],
         subjects: vec!["数学".into()],
     };
-    teaching::insert_course(&mut tx, &course, Source::Local, NOW)
-        .await
-        .unwrap();
+    teaching::insert_course(&mut tx, &course, Source::Local, NOW).await.unwrap();
     for k in ["A", "B"] {
         let class = Class {
             id: cid(k),
@@ -113,9 +95,7 @@ pub async fn school(store: &Store) {
             periods: vec![],
             terms: vec![term.id.clone()],
         };
-        teaching::insert_class(&mut tx, &class, Source::Local, NOW)
-            .await
-            .unwrap();
+        teaching::insert_class(&mut tx, &class, Source::Local, NOW).await.unwrap();
     }
     let people = [
         ("t1", "张", "伟", Role::Teacher, "school"),
@@ -128,32 +108,11 @@ pub async fn school(store: &Store) {
         ("c1", "孙", "丽", Role::CountyAdmin, "county"),
     ];
     for (id, family, given, role, org) in people {
-        people::insert(
-            &mut tx,
-            &person(id, family, given, Some(id)),
-            Source::Local,
-            NOW,
-        )
-        .await
-        .unwrap();
-        let r = RoleAssignment {
-            person: pid(id),
-            role,
-            org: oid(org),
-            primary: true,
-            begin: None,
-            end: None,
-        };
-        people::insert_role(
-            &mut tx,
-            &format!("role-{id}"),
-            &format!("src-role-{id}"),
-            &r,
-            Source::Local,
-            NOW,
-        )
-        .await
-        .unwrap();
+        people::insert(&mut tx, &person(id, family, given, Some(id)), Source::Local, NOW).await.unwrap();
+        let r = RoleAssignment { person: pid(id), role, org: oid(org), primary: true, begin: None, end: None };
+        people::insert_role(&mut tx, &format!("role-{id}"), &format!("src-role-{id}"), &r, Source::Local, NOW)
+            .await
+            .unwrap();
     }
     let enrol = |id: &str, class: &str, person: &str, role| Enrollment {
         id: EnrollmentId::parse(id).unwrap(),
@@ -173,17 +132,11 @@ pub async fn school(store: &Store) {
         ("e4", "B", "t2", EnrollmentRole::Teacher),
         ("e5", "B", "s3", EnrollmentRole::Student),
     ] {
-        teaching::insert_enrollment(&mut tx, &enrol(id, class, person, role), Source::Local, NOW)
-            .await
-            .unwrap();
+        teaching::insert_enrollment(&mut tx, &enrol(id, class, person, role), Source::Local, NOW).await.unwrap();
     }
     people::upsert_guardianship(
         &mut tx,
-        &Guardianship {
-            guardian: pid("g1"),
-            student: pid("s1"),
-            relation: "father".into(),
-        },
+        &Guardianship { guardian: pid("g1"), student: pid("s1"), relation: "father".into() },
         Source::Local,
         NOW,
     )

@@ -1,6 +1,6 @@
 //! Store tests: every test runs on SQLite and on PostgreSQL with a fresh database.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, unreachable_pub)]
 
 mod audit_chain;
 mod auth;

@@ -4,28 +4,14 @@
 fn sqlite_and_postgres_migrations_differ_only_in_type_names() {
     for (sqlite, postgres) in store::migrate::texts() {
         let statements = |text: &str| -> Vec<String> {
-            text.lines()
-                .filter(|l| !l.trim_start().starts_with("--"))
-                .map(str::to_owned)
-                .collect()
+            text.lines().filter(|l| !l.trim_start().starts_with("--")).map(str::to_owned).collect()
         };
-        let normalised = postgres
-            .replace("DOUBLE PRECISION", "REAL")
-            .replace("BIGINT", "INTEGER")
-            .replace("BOOLEAN", "INTEGER");
+        let normalised =
+            postgres.replace("DOUBLE PRECISION", "REAL").replace("BIGINT", "INTEGER").replace("BOOLEAN", "INTEGER");
         let (pg, lite) = (statements(&normalised), statements(sqlite));
-        assert_eq!(
-            pg.len(),
-            lite.len(),
-            "the migrations have different numbers of lines"
-        );
+        assert_eq!(pg.len(), lite.len(), "the migrations have different numbers of lines");
         for (i, (a, b)) in pg.iter().zip(&lite).enumerate() {
-            assert_eq!(
-                a,
-                b,
-                "statement line {} differs between PostgreSQL and SQLite",
-                i + 1
-            );
+            assert_eq!(a, b, "statement line {} differs between PostgreSQL and SQLite", i + 1);
         }
     }
 }

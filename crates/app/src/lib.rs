@@ -1,0 +1,125 @@
+//! Inkstone's use cases: the one API that both the HTTP server and the CLI call.
+//!
+//! Every use case that touches personal data follows the same path: gather the facts from the
+//! store, let `access` decide, do the work, and append to the audit log in the same breath, so a
+//! read or write of personal data cannot happen without its audit entry. Time comes from the
+//! [`Clock`] the app was built with, never from the system directly, so tests control it.
+//!
+//! Errors are either [`Error::User`] (the caller can fix it: a 4xx, a non-zero exit) or
+//! [`Error::Internal`] (a bug or an outage: logged in full, shown as a reference only).
+//!
+//! This crate knows no HTTP and no terminal: it takes typed requests and returns typed answers.
+
+mod audit_log;
+mod auth;
+mod caller;
+mod clock;
+mod error;
+mod throttle;
+
+pub mod backup;
+pub mod consent;
+pub mod demo;
+pub mod records_api;
+pub mod roster;
+pub mod transfer;
+
+use std::sync::{Arc, Mutex};
+
+pub use crate::audit_log::{AuditVerification, AuditView};
+pub use crate::auth::{ApiTokenCreated, LoginRequest, MIN_PASSWORD_CHARS, SignedIn, hash_password};
+pub use crate::caller::{Actor, AuthMethod, Caller};
+pub use crate::clock::{Clock, FixedClock, SystemClock};
+pub use crate::error::{Error, InternalError, Result, UserError};
+pub use crate::throttle::LoginThrottle;
+
+/// Settings the use cases need. Filled by the CLI from flags, environment and file.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// How long a sign-in session lasts without use.
+    pub session_idle_seconds: i64,
+    /// The longest a session lasts at all.
+    pub session_max_seconds: i64,
+    /// Failed sign-ins allowed per username within the throttle window.
+    pub login_failures_per_user: usize,
+    /// Failed sign-ins allowed per client address within the throttle window.
+    pub login_failures_per_client: usize,
+    /// The throttle window.
+    pub login_window_seconds: i64,
+    /// The name this server gives itself in transfer bundles and exports.
+    pub instance_name: String,
+}
+
+impl AppConfig {
+    /// Settings suited to a school server (8 h idle sessions, 5 failures per user per 15 minutes).
+    pub fn school(instance_name: &str) -> Self {
+        Self {
+            session_idle_seconds: 8 * 3600,
+            session_max_seconds: 7 * 24 * 3600,
+            login_failures_per_user: 5,
+            login_failures_per_client: 50,
+            login_window_seconds: 15 * 60,
+            instance_name: instance_name.to_owned(),
+        }
+    }
+}
+
+/// The application: a store, a clock and settings. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    store: store::Store,
+    clock: Arc<dyn Clock>,
+    config: Arc<AppConfig>,
+    throttle: Arc<Mutex<LoginThrottle>>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("backend", &self.store.backend())
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl App {
+    /// Builds the app over an open store.
+    pub fn new(store: store::Store, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
+        let throttle = LoginThrottle::new(
+            config.login_failures_per_user,
+            config.login_failures_per_client,
+            config.login_window_seconds * 1000,
+        );
+        Self { store, clock, config: Arc::new(config), throttle: Arc::new(Mutex::new(throttle)) }
+    }
+
+    /// The store, for the few callers (benchmarks, tests) that need it directly.
+    pub fn store(&self) -> &store::Store {
+        &self.store
+    }
+
+    /// The current time by the app's clock.
+    pub fn now(&self) -> base::Timestamp {
+        self.clock.now()
+    }
+
+    /// Today's date (UTC) by the app's clock.
+    pub fn today(&self) -> base::Date {
+        self.clock.now().date_utc()
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &AppConfig {
+        &self.config
+    }
+}
+
+/// Trims and bounds a free-text field (shared by the use cases).
+pub(crate) fn records_api_text(field: &str, s: &str, max: usize) -> Result<String> {
+    records_api::bounded_text(field, s, max)
+}
+
+/// A fresh random id for a record made here.
+pub(crate) fn new_id() -> String {
+    store::new_id()
+}
