@@ -1,0 +1,5 @@
+//! Fill-in text normalisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Normalisation {
+    Width,
+}
