@@ -152,7 +152,9 @@ impl MathAnswer {
 
 /// The whole input as one expression, when it has no delimiters and no prose.
 fn whole_text(text: &str) -> Option<MathAnswer> {
-    let t = text.trim();
+    // An escaped dollar is a currency sign, not a math delimiter.
+    let unescaped = text.replace("\\$", "");
+    let t = unescaped.trim();
     if let Some(src) = standalone_number(t) {
         let node = parse_source(&src.0).ok()?;
         let node = if src.1 {
@@ -183,6 +185,10 @@ fn whole_text(text: &str) -> Option<MathAnswer> {
 
 /// A text that is just a number as people type it (`7,425,000`, `1 000`, `1000,99`, `$5`, `28 %`).
 fn standalone_number(t: &str) -> Option<(String, bool)> {
+    // Two dollar signs delimit LaTeX (`$-2,1$` is a list), they are not a currency.
+    if t.matches('$').count() > 1 {
+        return None;
+    }
     let chars: Vec<char> = t.chars().collect();
     let mut i = 0;
     if chars.first().is_some_and(|c| "$€£¥".contains(*c)) {

@@ -105,8 +105,9 @@ fn reduce_chain(node: Node) -> Node {
             if ops.len() == 1 && ops[0] == RelOp::Approx && !is_lone_name(&parts[0]) {
                 return parts.swap_remove(0);
             }
-            if parts.len() >= 3 {
-                return parts.pop().expect("three parts");
+            // `x = 1 + 1 = 2` and `\frac{1}{2} = \frac{10}{9}` (numbers only) mean their last value.
+            if parts.len() >= 3 || parts.iter().all(|p| symbols(p).is_empty()) {
+                return parts.pop().expect("at least two parts");
             }
             Node::Rel { parts, ops }
         }

@@ -43,6 +43,12 @@ pub(crate) fn candidates(text: &str, look: Look) -> Vec<Vec<Candidate>> {
         Vec::new()
     };
     let chains = chain_envs(&chars, &envs);
+    let boxed_envs: Vec<Env> = envs
+        .iter()
+        .filter(|e| !boxed_spans(&e.content.chars().collect::<Vec<_>>()).is_empty())
+        .cloned()
+        .collect();
+    let boxed_chains = chain_envs(&chars, &boxed_envs);
     let numbers = if look.plain {
         find_plain(&chars)
     } else {
@@ -98,7 +104,7 @@ pub(crate) fn candidates(text: &str, look: Look) -> Vec<Vec<Candidate>> {
         }
     }
     if look.latex {
-        p50.extend(boxed_candidates(&chars, &chains));
+        p50.extend(boxed_candidates(&chars, &boxed_chains));
     }
     groups.push(p50);
 
@@ -325,7 +331,7 @@ struct Chain {
 impl Chain {
     fn candidate(&self) -> Candidate {
         let src = if self.parts.len() == 1 {
-            wrap_percent(&self.parts[0].0, self.parts[0].1)
+            wrap_percent(&boxed_all(&self.parts[0].0), self.parts[0].1)
         } else {
             self.parts
                 .iter()
@@ -334,7 +340,7 @@ impl Chain {
                 .join(",")
         };
         Candidate {
-            src: boxed_all(&src),
+            src,
             percent: false,
             span: (self.start, self.end),
         }

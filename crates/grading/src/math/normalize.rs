@@ -12,7 +12,6 @@ pub(crate) fn normalize(src: &str) -> String {
         ("\\degree", ""),
         ("\\circ", ""),
         ("°", ""),
-        ("{,}", ""),
         ("\\$", ""),
         ("\\left", ""),
         ("\\right", ""),
@@ -35,6 +34,7 @@ pub(crate) fn normalize(src: &str) -> String {
         }
     }
     s = join_thousands_marks(&s);
+    s = join_braced_commas(&s);
     s = s.replace('$', " ");
     let trimmed = s.trim().trim_end_matches(['.', ',', ';']).trim();
     // A whole answer written as `1,234,567`: thousands, not a list.
@@ -50,7 +50,11 @@ fn unescape_commands(src: &str) -> String {
     let mut out = String::with_capacity(src.len());
     let mut i = 0;
     while i < chars.len() {
-        if chars[i] == '\\'
+        // Exactly two backslashes before a word: an escaped command. Three are a row break
+        // followed by a command (`\\\end`) and stay as they are.
+        let run_start = i == 0 || chars[i - 1] != '\\';
+        if run_start
+            && chars[i] == '\\'
             && chars.get(i + 1) == Some(&'\\')
             && chars.get(i + 2).is_some_and(char::is_ascii_alphabetic)
             && chars.get(i + 3).is_some_and(char::is_ascii_alphabetic)
@@ -86,6 +90,19 @@ fn join_thousands_marks(s: &str) -> String {
         rest = rest[p + 3..].trim_start();
     }
     out.push_str(rest);
+    out
+}
+
+/// `14{,}916` and `14 {, }916`: a braced comma between digit groups is a thousands mark.
+fn join_braced_commas(s: &str) -> String {
+    let mut out = s.to_string();
+    for mark in ["{,}", "{, }"] {
+        while let Some(p) = out.find(mark) {
+            let before = out[..p].trim_end().to_string();
+            let after = out[p + mark.len()..].trim_start().to_string();
+            out = before + &after;
+        }
+    }
     out
 }
 

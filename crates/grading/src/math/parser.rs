@@ -702,6 +702,8 @@ impl Parser {
         match inner {
             Node::List(items) => Ok(Node::Bracket { open, close, items }),
             one if open == '(' && close == ')' => Ok(one),
+            // `\left[\begin{array}..\end{array}\right]` is the matrix itself.
+            one @ Node::Matrix(_) => Ok(one),
             one => Ok(Node::Bracket {
                 open,
                 close,
