@@ -114,7 +114,13 @@ impl TextRules {
 
     /// Exact matching: nothing normalised.
     pub fn exact() -> TextRules {
-        TextRules { width: false, script: None, punctuation: false, whitespace: false, case: false }
+        TextRules {
+            width: false,
+            script: None,
+            punctuation: false,
+            whitespace: false,
+            case: false,
+        }
     }
 }
 
@@ -174,7 +180,10 @@ fn half_width(s: &str) -> String {
 fn is_punctuation(c: char) -> bool {
     c.is_ascii_punctuation()
         || matches!(c as u32, 0x3001..=0x3003 | 0x3008..=0x3011 | 0x3014..=0x301F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
-        || matches!(c, '“' | '”' | '‘' | '’' | '…' | '—' | '–' | '·' | '•' | '«' | '»' | '¿' | '¡')
+        || matches!(
+            c,
+            '“' | '”' | '‘' | '’' | '…' | '—' | '–' | '·' | '•' | '«' | '»' | '¿' | '¡'
+        )
 }
 
 /// Collapses whitespace runs to one space, trims, and drops spaces next to CJK characters.

@@ -118,10 +118,10 @@ pub(crate) fn candidates(text: &str, look: Look) -> Vec<Vec<Candidate>> {
         let mut group = Vec::new();
         for &a in anchors.iter() {
             let after = a + anchor_len;
-            if let Some(chain) = chains.iter().find(|c| c.start >= after) {
-                if chain.start - after <= 50 {
-                    group.push(chain.candidate());
-                }
+            if let Some(chain) = chains.iter().find(|c| c.start >= after)
+                && chain.start - after <= 50
+            {
+                group.push(chain.candidate());
             }
             for n in &numbers {
                 if n.value_start < after || n.followed_by_equals {

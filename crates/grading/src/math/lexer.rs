@@ -61,14 +61,15 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, GradingError> {
             }
             let text: String = chars[start..i].iter().collect();
             // `204_5` and `204_{5}`: a number in another base.
-            if !decimal && i < chars.len() && chars[i] == '_' {
-                if let Some((base, next)) = read_base(&chars, i + 1) {
-                    if text.chars().all(|d| d.to_digit(base).is_some()) {
-                        tokens.push(Token::Based { digits: text, base });
-                        i = next;
-                        continue;
-                    }
-                }
+            if !decimal
+                && i < chars.len()
+                && chars[i] == '_'
+                && let Some((base, next)) = read_base(&chars, i + 1)
+                && text.chars().all(|d| d.is_digit(base))
+            {
+                tokens.push(Token::Based { digits: text, base });
+                i = next;
+                continue;
             }
             tokens.push(Token::Num(text));
             continue;
@@ -212,23 +213,20 @@ fn drop_unit_text(tokens: Vec<Token>) -> Vec<Token> {
             if after_value && !t.is_empty() {
                 if iter.peek() == Some(&Token::Sym('^')) {
                     iter.next();
-                    match iter.next() {
-                        Some(Token::Sym('{')) => {
-                            let mut depth = 1usize;
-                            for t in iter.by_ref() {
-                                match t {
-                                    Token::Sym('{') => depth += 1,
-                                    Token::Sym('}') => {
-                                        depth -= 1;
-                                        if depth == 0 {
-                                            break;
-                                        }
+                    if let Some(Token::Sym('{')) = iter.next() {
+                        let mut depth = 1usize;
+                        for t in iter.by_ref() {
+                            match t {
+                                Token::Sym('{') => depth += 1,
+                                Token::Sym('}') => {
+                                    depth -= 1;
+                                    if depth == 0 {
+                                        break;
                                     }
-                                    _ => {}
                                 }
+                                _ => {}
                             }
                         }
-                        Some(_) | None => {}
                     }
                 }
                 continue;

@@ -184,10 +184,6 @@ impl Parser {
         self.tokens.get(self.pos)
     }
 
-    fn peek_at(&self, offset: usize) -> Option<&Token> {
-        self.tokens.get(self.pos + offset)
-    }
-
     fn bump(&mut self) -> Option<Token> {
         let token = self.tokens.get(self.pos).cloned();
         if token.is_some() {
