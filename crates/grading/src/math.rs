@@ -102,15 +102,20 @@ impl MathAnswer {
         if text.trim().is_empty() {
             return Err(GradingError::EmptyAnswer);
         }
-        if let Some(answer) = whole_text(text) {
-            return Ok(answer);
+        let mut first_text: Option<String> = None;
+        let mut first_error: Option<GradingError> = None;
+        match whole_text(text) {
+            Some(Ok(answer)) => return Ok(answer),
+            Some(Err((src, e))) => {
+                first_text = Some(src);
+                first_error = Some(e);
+            }
+            None => {}
         }
         let look = extract::Look {
             latex: settings.extraction.latex,
             plain: settings.extraction.plain,
         };
-        let mut first_text: Option<String> = None;
-        let mut first_error: Option<GradingError> = None;
         for group in extract::candidates(text, look) {
             for candidate in group {
                 let src = normalize::normalize(&candidate.src);
@@ -150,8 +155,9 @@ impl MathAnswer {
     }
 }
 
-/// The whole input as one expression, when it has no delimiters and no prose.
-fn whole_text(text: &str) -> Option<MathAnswer> {
+/// The whole input as one expression, when it has no delimiters and no prose: `None` when it
+/// is not that kind of text, the parse error (with the text read) when it is but fails.
+fn whole_text(text: &str) -> Option<Result<MathAnswer, (String, GradingError)>> {
     // An escaped dollar is a currency sign, not a math delimiter.
     let unescaped = text.replace("\\$", "");
     let t = unescaped.trim();
@@ -162,10 +168,10 @@ fn whole_text(text: &str) -> Option<MathAnswer> {
         } else {
             node
         };
-        return Some(MathAnswer {
+        return Some(Ok(MathAnswer {
             parsed: Ok(node),
             text: src.0,
-        });
+        }));
     }
     if t.contains('$')
         || t.contains("\\(")
@@ -176,10 +182,12 @@ fn whole_text(text: &str) -> Option<MathAnswer> {
         return None;
     }
     let src = normalize::normalize(t);
-    let node = parse_source(&src).ok()?;
-    Some(MathAnswer {
-        parsed: Ok(node),
-        text: src,
+    Some(match parse_source(&src) {
+        Ok(node) => Ok(MathAnswer {
+            parsed: Ok(node),
+            text: src,
+        }),
+        Err(e) => Err((src, e)),
     })
 }
 
@@ -209,6 +217,32 @@ fn standalone_number(t: &str) -> Option<(String, bool)> {
 }
 
 fn looks_like_prose(t: &str) -> bool {
+    // Environment names and text groups are words that belong to the math.
+    let mut cleaned = String::with_capacity(t.len());
+    let mut rest = t;
+    while let Some(p) = rest.find('\\') {
+        cleaned.push_str(&rest[..p]);
+        let after = &rest[p + 1..];
+        let name_len = after
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(after.len());
+        let name = &after[..name_len];
+        let tail = &after[name_len..];
+        let groups_to_skip = match name {
+            "begin" | "end" | "text" | "textbf" | "textit" | "textrm" | "textnormal" | "mbox"
+            | "mathrm" | "mathbf" | "operatorname" => 1,
+            _ => 0,
+        };
+        cleaned.push(' ');
+        rest = tail;
+        if groups_to_skip == 1 {
+            if let Some(inner) = rest.strip_prefix('{') {
+                rest = inner.find('}').map_or("", |q| &inner[q + 1..]);
+            }
+        }
+    }
+    cleaned.push_str(rest);
+    let t = cleaned.as_str();
     let mut prev = ' ';
     let mut word = String::new();
     let mut words_after_backslash = false;

@@ -252,7 +252,10 @@ impl Parser {
             }
         }
         match items.len() {
-            0 => Err(GradingError::EmptyAnswer),
+            0 => Err(GradingError::MathSyntax(match self.peek() {
+                Some(t) => format!("expected a value before {}", describe(t)),
+                None => "expected a value before the end".into(),
+            })),
             1 => Ok(items.pop().expect("one item")),
             _ => Ok(Node::List(items)),
         }
@@ -386,7 +389,19 @@ impl Parser {
                     factors.push(Node::Div(Box::new(num), Box::new(den)));
                 }
                 Some(t) if self.starts_implicit_factor(t) => {
-                    factors.push(self.power()?);
+                    let is_frac = matches!(t, Token::Command(c) if c.ends_with("frac"));
+                    let next = self.power()?;
+                    // A mixed number: `2\frac{1}{2}` is 2½, not 2 × ½.
+                    if is_frac
+                        && factors.len() == 1
+                        && is_integer(&factors[0])
+                        && is_simple_fraction(&next)
+                    {
+                        let whole = factors.pop().expect("one factor");
+                        factors.push(Node::Add(vec![whole, next]));
+                    } else {
+                        factors.push(next);
+                    }
                 }
                 _ => break,
             }
@@ -897,6 +912,14 @@ fn token_text(token: &Token) -> String {
         Token::RowSep => "\\\\".into(),
         Token::Percent => "%".into(),
     }
+}
+
+fn is_integer(node: &Node) -> bool {
+    matches!(node, Node::Num { value, decimal: false } if value.fract() == 0.0)
+}
+
+fn is_simple_fraction(node: &Node) -> bool {
+    matches!(node, Node::Div(a, b) if is_integer(a) && is_integer(b))
 }
 
 fn collapse_add(mut terms: Vec<Node>) -> Node {
