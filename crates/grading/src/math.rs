@@ -102,16 +102,20 @@ impl MathAnswer {
         if text.trim().is_empty() {
             return Err(GradingError::EmptyAnswer);
         }
-        let mut first_text: Option<String> = None;
-        let mut first_error: Option<GradingError> = None;
         match whole_text(text) {
             Some(Ok(answer)) => return Ok(answer),
+            // Math without delimiters or prose that fails to parse is the student's answer as
+            // written: report why, rather than grading a number picked out of it.
             Some(Err((src, e))) => {
-                first_text = Some(src);
-                first_error = Some(e);
+                return Ok(MathAnswer {
+                    parsed: Err(e),
+                    text: src,
+                });
             }
             None => {}
         }
+        let mut first_text: Option<String> = None;
+        let mut first_error: Option<GradingError> = None;
         let look = extract::Look {
             latex: settings.extraction.latex,
             plain: settings.extraction.plain,

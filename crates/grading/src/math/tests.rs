@@ -241,7 +241,7 @@ fn bad_math_gets_a_clear_verdict_not_a_panic() {
             2 | \frac{1}{  =>  unreadable: cannot read the math: expected a value before the end
             2 | ((((  =>  unreadable: cannot read the math: expected a value before the end
             2 | )2(  =>  unreadable: cannot read the math: unexpected ')'
-            2 | \begin{pmatrix} 1 & 2  =>  equivalent (Identical)
+            2 | \begin{pmatrix} 1 & 2  =>  unreadable: cannot read the math: unclosed environment pmatrix
             x+1 | §§§  =>  unreadable: cannot read the math: unexpected character '§'
             \frac{1}{ | 2  =>  reference unreadable: cannot read the math: expected a value before the end
         "#]],
