@@ -496,3 +496,6 @@ pub fn with_unchosen_options(mut stats: ItemStats, offered: &[String]) -> ItemSt
     }
     stats
 }
+
+#[cfg(test)]
+mod tests;

@@ -22,3 +22,6 @@ pub fn decode_answer(bytes: &[u8], max_bytes: usize) -> Result<&str, GradingErro
         offset: e.valid_up_to(),
     })
 }
+
+#[cfg(test)]
+mod tests;

@@ -386,3 +386,6 @@ fn fill_in(blanks: &[CompiledBlank], given: &[String], max: f64) -> Grade {
     };
     Grade::scored(credit, max, feedback, confidence)
 }
+
+#[cfg(test)]
+mod tests;

@@ -128,7 +128,14 @@ pub fn parse_quantity(text: &str) -> Result<Quantity, GradingError> {
     }
     let (exponent, after_exp) = read_exponent(&rest);
     if let Some(e) = exponent {
-        value *= 10f64.powi(e);
+        // Parsing `6.02e23` as one literal avoids the rounding of 6.02 × 10^23.
+        value = if exact_fraction {
+            value * 10f64.powi(e)
+        } else {
+            format!("{digits}e{e}")
+                .parse()
+                .map_err(|_| GradingError::NotANumber(text.trim().to_string()))?
+        };
         rest = after_exp;
     }
     let value = sign * value;
@@ -366,3 +373,6 @@ impl NumericChecker {
         Grade::scored(credit, max_points, feedback, confidence)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -392,3 +392,6 @@ impl Gradebook {
         labels
     }
 }
+
+#[cfg(test)]
+mod tests;

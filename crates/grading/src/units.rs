@@ -282,3 +282,6 @@ pub fn convert(value: f64, from: &Unit, to: &Unit) -> Option<f64> {
     let si = value * from.factor + from.offset;
     Some((si - to.offset) / to.factor)
 }
+
+#[cfg(test)]
+mod tests;
