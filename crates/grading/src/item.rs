@@ -129,6 +129,8 @@ struct CompiledBlank {
     rules: TextRules,
     /// Normalised accepted answer → the accepted answer as written.
     accepted: HashMap<String, String>,
+    /// Accepted answers as written, and their normalised forms (for the fast exact match).
+    exact: HashMap<String, String>,
 }
 
 impl Item {
@@ -177,10 +179,13 @@ impl Item {
                 let mut blanks = Vec::new();
                 for (k, blank) in key.blanks.iter().enumerate() {
                     let mut accepted = HashMap::new();
+                    let mut exact = HashMap::new();
                     for a in &blank.accepted {
                         let (n, _) = normalise(a, &blank.rules);
                         if !n.is_empty() {
-                            accepted.insert(n, a.clone());
+                            accepted.insert(n.clone(), a.clone());
+                            exact.insert(a.clone(), a.clone());
+                            exact.insert(n, a.clone());
                         }
                     }
                     if accepted.is_empty() {
@@ -192,6 +197,7 @@ impl Item {
                     blanks.push(CompiledBlank {
                         rules: blank.rules,
                         accepted,
+                        exact,
                     });
                 }
                 Checker::FillIn(blanks)
@@ -353,6 +359,15 @@ fn fill_in(blanks: &[CompiledBlank], given: &[String], max: f64) -> Grade {
         let answer = given.get(k).map_or("", String::as_str);
         if answer.len() > MAX_SHORT_ANSWER_BYTES {
             feedback.push(Feedback::BlankWrong { blank: k });
+            continue;
+        }
+        // An answer typed exactly as accepted needs no normalisation.
+        if let Some(accepted) = blank.exact.get(answer) {
+            right += 1;
+            feedback.push(Feedback::BlankMatched {
+                blank: k,
+                accepted: accepted.clone(),
+            });
             continue;
         }
         let (n, applied) = normalise(answer, &blank.rules);

@@ -1,6 +1,8 @@
 //! Numeric answers: a number with optional exponent and unit, checked with tolerance,
 //! significant figures and unit conversion.
 
+use std::borrow::Cow;
+
 use crate::error::GradingError;
 use crate::grade::{Confidence, Feedback, Grade};
 use crate::units::{self, Unit};
@@ -55,78 +57,80 @@ pub struct Quantity {
 
 /// Reads `-1,234.50`, `3.0e8`, `3.0×10^8`, `6.02 × 10²³`, `1/3`, `50 km/h`, `２５米`.
 pub fn parse_quantity(text: &str) -> Result<Quantity, GradingError> {
-    let t: String = text
-        .trim()
-        .chars()
-        .map(|c| match c as u32 {
-            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            0x3000 => ' ',
-            _ => c,
-        })
-        .collect::<String>()
-        .replace(['−', '–'], "-");
+    let trimmed = text.trim();
+    let not_a_number = || GradingError::NotANumber(trimmed.to_string());
+    // Full-width digits and signs, and Unicode minus signs, only when present.
+    let t: Cow<'_, str> = if trimmed.is_ascii() {
+        Cow::Borrowed(trimmed)
+    } else {
+        Cow::Owned(
+            trimmed
+                .chars()
+                .map(|c| match c as u32 {
+                    0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                    0x3000 => ' ',
+                    0x2212 | 0x2013 => '-',
+                    _ => c,
+                })
+                .collect(),
+        )
+    };
+    let t = t.as_ref();
     if t.is_empty() {
         return Err(GradingError::EmptyAnswer);
     }
-    let chars: Vec<char> = t.chars().collect();
+    let bytes = t.as_bytes();
     let mut i = 0;
     let mut sign = 1.0;
-    if chars[0] == '-' || chars[0] == '+' {
-        if chars[0] == '-' {
+    if bytes[0] == b'-' || bytes[0] == b'+' {
+        if bytes[0] == b'-' {
             sign = -1.0;
         }
         i = 1;
     }
-    let mantissa_start = i;
-    let mut digits = String::new();
+    let start = i;
     let mut seen_point = false;
-    while i < chars.len() {
-        let c = chars[i];
+    let mut has_separator = false;
+    while i < bytes.len() {
+        let c = bytes[i];
         if c.is_ascii_digit() {
-            digits.push(c);
-        } else if c == '.' && !seen_point {
+        } else if c == b'.' && !seen_point {
             seen_point = true;
-            digits.push('.');
-        } else if c == ',' && !seen_point && thousands_group_follows(&chars, i) {
-            // A thousands separator: skipped.
+        } else if c == b',' && !seen_point && thousands_group_follows(&bytes[i + 1..]) {
+            has_separator = true;
         } else {
             break;
         }
         i += 1;
     }
-    if !digits.chars().any(|c| c.is_ascii_digit()) {
-        return Err(GradingError::NotANumber(text.trim().to_string()));
+    let mantissa = &t[start..i];
+    if !mantissa.bytes().any(|b| b.is_ascii_digit()) {
+        return Err(not_a_number());
     }
-    let mut value: f64 = digits
-        .parse()
-        .map_err(|_| GradingError::NotANumber(text.trim().to_string()))?;
+    let digits: Cow<'_, str> = if has_separator {
+        Cow::Owned(mantissa.replace(',', ""))
+    } else {
+        Cow::Borrowed(mantissa)
+    };
+    let mut value: f64 = digits.parse().map_err(|_| not_a_number())?;
     let sig_figs = Some(sig_fig_range(&digits));
-    let _ = mantissa_start;
-    let rest: String = chars[i..].iter().collect();
-    let mut rest = rest.trim_start().to_string();
+    let mut rest = t[i..].trim_start();
     let mut exact_fraction = false;
     // A simple fraction `a/b` with integer parts.
     if let Some(after) = rest.strip_prefix('/') {
-        let den_digits: String = after
-            .trim_start()
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect();
-        if !den_digits.is_empty() && !digits.contains('.') {
-            let den: f64 = den_digits
-                .parse()
-                .map_err(|_| GradingError::NotANumber(text.trim().to_string()))?;
+        let after = after.trim_start();
+        let den_len = after.bytes().take_while(u8::is_ascii_digit).count();
+        if den_len > 0 && !seen_point {
+            let den: f64 = after[..den_len].parse().map_err(|_| not_a_number())?;
             if den == 0.0 {
-                return Err(GradingError::NotANumber(text.trim().to_string()));
+                return Err(not_a_number());
             }
             value /= den;
             exact_fraction = true;
-            let consumed = after.trim_start().len() - den_digits.len();
-            rest = after.trim_start()[den_digits.len()..].to_string();
-            let _ = consumed;
+            rest = &after[den_len..];
         }
     }
-    let (exponent, after_exp) = read_exponent(&rest);
+    let (exponent, after_exp) = read_exponent(rest);
     if let Some(e) = exponent {
         // Parsing `6.02e23` as one literal avoids the rounding of 6.02 × 10^23.
         value = if exact_fraction {
@@ -134,13 +138,13 @@ pub fn parse_quantity(text: &str) -> Result<Quantity, GradingError> {
         } else {
             format!("{digits}e{e}")
                 .parse()
-                .map_err(|_| GradingError::NotANumber(text.trim().to_string()))?
+                .map_err(|_| not_a_number())?
         };
         rest = after_exp;
     }
     let value = sign * value;
     if !value.is_finite() {
-        return Err(GradingError::NotANumber(text.trim().to_string()));
+        return Err(not_a_number());
     }
     Ok(Quantity {
         value,
@@ -149,12 +153,12 @@ pub fn parse_quantity(text: &str) -> Result<Quantity, GradingError> {
     })
 }
 
-fn thousands_group_follows(chars: &[char], comma: usize) -> bool {
-    let group: Vec<&char> = chars[comma + 1..]
+fn thousands_group_follows(after_comma: &[u8]) -> bool {
+    after_comma
         .iter()
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
-    group.len() == 3
+        .take_while(|b| b.is_ascii_digit())
+        .count()
+        == 3
 }
 
 /// Significant figures of a written mantissa such as `0.00120` (3) or `1200` (2 to 4).
@@ -177,63 +181,65 @@ fn sig_fig_range(digits: &str) -> (u32, u32) {
     (min.max(1), n)
 }
 
-/// `e8`, `E-3`, `×10^8`, `x10^{-3}`, `*10^8`, `· 10²³`, `\times 10^{8}`.
-fn read_exponent(rest: &str) -> (Option<i32>, String) {
+/// `e8`, `E-3`, `×10^8`, `x10^{-3}`, `*10^8`, `· 10²³`, `\times 10^{8}`: the exponent and the
+/// text after it, or `None` and the text unchanged.
+fn read_exponent(rest: &str) -> (Option<i32>, &str) {
+    let signed_len = |s: &str| {
+        s.bytes()
+            .enumerate()
+            .take_while(|(k, b)| b.is_ascii_digit() || (*k == 0 && (*b == b'-' || *b == b'+')))
+            .count()
+    };
     let r = rest.trim_start();
     if let Some(after) = r.strip_prefix(['e', 'E']) {
-        let n: String = after
-            .chars()
-            .take_while(|c| c.is_ascii_digit() || *c == '-' || *c == '+')
-            .collect();
-        if let Ok(e) = n.parse::<i32>() {
-            return (Some(e), after[n.len()..].to_string());
+        let n = signed_len(after);
+        if let Ok(e) = after[..n].parse::<i32>() {
+            return (Some(e), &after[n..]);
         }
-        return (None, rest.to_string());
+        return (None, rest);
     }
     for times in ["\\times", "×", "x", "X", "*", "·", "⋅"] {
-        if let Some(after) = r.strip_prefix(times) {
-            let after = after.trim_start();
-            if let Some(after) = after.strip_prefix("10") {
-                if let Some(after) = after.strip_prefix('^') {
-                    let inner = after.trim_start_matches('{');
-                    let n: String = inner
-                        .chars()
-                        .take_while(|c| c.is_ascii_digit() || *c == '-' || *c == '+')
-                        .collect();
-                    if let Ok(e) = n.parse::<i32>() {
-                        let tail = inner[n.len()..].trim_start_matches('}');
-                        return (Some(e), tail.to_string());
-                    }
-                }
-                let sup: String = after
-                    .chars()
-                    .take_while(|c| "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺".contains(*c))
-                    .collect();
-                if !sup.is_empty() {
-                    let plain: String = sup
-                        .chars()
-                        .map(|c| match c {
-                            '⁻' => '-',
-                            '⁺' => '+',
-                            _ => char::from_digit(
-                                "⁰¹²³⁴⁵⁶⁷⁸⁹"
-                                    .chars()
-                                    .position(|s| s == c)
-                                    .and_then(|p| u32::try_from(p).ok())
-                                    .unwrap_or(0),
-                                10,
-                            )
-                            .unwrap_or('0'),
-                        })
-                        .collect();
-                    if let Ok(e) = plain.parse::<i32>() {
-                        return (Some(e), after[sup.len()..].to_string());
-                    }
-                }
+        let Some(after) = r.strip_prefix(times) else {
+            continue;
+        };
+        let Some(after) = after.trim_start().strip_prefix("10") else {
+            continue;
+        };
+        if let Some(after) = after.strip_prefix('^') {
+            let braced = after.starts_with('{');
+            let inner = after.trim_start_matches('{');
+            let n = signed_len(inner);
+            if let Ok(e) = inner[..n].parse::<i32>() {
+                let tail = &inner[n..];
+                let tail = if braced {
+                    tail.strip_prefix('}').unwrap_or(tail)
+                } else {
+                    tail
+                };
+                return (Some(e), tail);
             }
         }
+        const SUPERSCRIPTS: &str = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+        let mut e: i32 = 0;
+        let mut negative = false;
+        let mut used = 0;
+        for c in after.chars() {
+            if c == '⁻' && used == 0 {
+                negative = true;
+            } else if let Some(d) = SUPERSCRIPTS.chars().position(|s| s == c) {
+                e = e
+                    .saturating_mul(10)
+                    .saturating_add(i32::try_from(d).unwrap_or(0));
+            } else {
+                break;
+            }
+            used += c.len_utf8();
+        }
+        if used > 0 && (used > '⁻'.len_utf8() || !negative) {
+            return (Some(if negative { -e } else { e }), &after[used..]);
+        }
     }
-    (None, rest.to_string())
+    (None, rest)
 }
 
 /// A numeric key with its unit parsed once.
@@ -311,7 +317,13 @@ impl NumericChecker {
                 });
                 credit *= missing_credit.clamp(0.0, 1.0);
             } else {
-                match units::parse_unit(&quantity.unit) {
+                // The key's own unit, written as in the key, needs no parsing.
+                let given = if quantity.unit == *unit {
+                    Ok(*key_unit)
+                } else {
+                    units::parse_unit(&quantity.unit)
+                };
+                match given {
                     Ok(given) => match units::convert(value, &given, key_unit) {
                         Some(v) => {
                             if quantity.unit != *unit {

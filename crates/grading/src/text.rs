@@ -128,40 +128,37 @@ impl TextRules {
 pub fn normalise(text: &str, rules: &TextRules) -> (String, Vec<Normalisation>) {
     let mut applied = Vec::new();
     let mut s = text.to_string();
-    if rules.width {
-        let t = half_width(&s);
-        if t != s {
-            applied.push(Normalisation::Width);
-            s = t;
-        }
+    // Each step first checks whether it has anything to do: most answers need few steps.
+    if rules.width
+        && s.chars()
+            .any(|c| matches!(c as u32, 0xFF01..=0xFF5E | 0x3000))
+    {
+        s = half_width(&s);
+        applied.push(Normalisation::Width);
     }
     if let Some(variant) = rules.script {
-        let t = to_simplified(&s, variant);
-        if t != s {
-            applied.push(Normalisation::Script);
-            s = t;
+        if s.chars().any(is_cjk) {
+            let t = to_simplified(&s, variant);
+            if t != s {
+                applied.push(Normalisation::Script);
+                s = t;
+            }
         }
     }
-    if rules.punctuation {
-        let t: String = s.chars().filter(|c| !is_punctuation(*c)).collect();
-        if t != s {
-            applied.push(Normalisation::Punctuation);
-            s = t;
-        }
+    if rules.punctuation && s.chars().any(is_punctuation) {
+        s.retain(|c| !is_punctuation(c));
+        applied.push(Normalisation::Punctuation);
     }
-    if rules.whitespace {
+    if rules.whitespace && s.chars().any(char::is_whitespace) {
         let t = squeeze_whitespace(&s);
         if t != s {
             applied.push(Normalisation::Whitespace);
             s = t;
         }
     }
-    if rules.case {
-        let t = s.to_lowercase();
-        if t != s {
-            applied.push(Normalisation::Case);
-            s = t;
-        }
+    if rules.case && s.chars().any(char::is_uppercase) {
+        s = s.to_lowercase();
+        applied.push(Normalisation::Case);
     }
     (s, applied)
 }

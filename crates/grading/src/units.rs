@@ -3,6 +3,9 @@
 //! A small table rather than a general units library: school answers use a few dozen units,
 //! in English symbols and Chinese names, and need exactly two operations (parse and convert).
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use crate::error::GradingError;
 
 /// Exponents of the SI base dimensions: length, mass, time, current, temperature, amount,
@@ -207,10 +210,16 @@ pub fn parse_unit(text: &str) -> Result<Unit, GradingError> {
 }
 
 fn named(t: &str) -> Option<Unit> {
-    NAMED
-        .iter()
-        .find(|(n, _, _)| *n == t)
-        .map(|&(_, f, d)| Unit::new(f, d))
+    static BY_NAME: OnceLock<HashMap<&'static str, Unit>> = OnceLock::new();
+    BY_NAME
+        .get_or_init(|| {
+            NAMED
+                .iter()
+                .map(|&(n, f, d)| (n, Unit::new(f, d)))
+                .collect()
+        })
+        .get(t)
+        .copied()
 }
 
 /// `kg·m/s^2`, `m s^-1`, `米/秒²`, `千米每小时`, `平方米`, `g/cm³`.
