@@ -239,10 +239,10 @@ fn looks_like_prose(t: &str) -> bool {
         };
         cleaned.push(' ');
         rest = tail;
-        if groups_to_skip == 1 {
-            if let Some(inner) = rest.strip_prefix('{') {
-                rest = inner.find('}').map_or("", |q| &inner[q + 1..]);
-            }
+        if groups_to_skip == 1
+            && let Some(inner) = rest.strip_prefix('{')
+        {
+            rest = inner.find('}').map_or("", |q| &inner[q + 1..]);
         }
     }
     cleaned.push_str(rest);

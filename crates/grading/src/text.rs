@@ -136,13 +136,13 @@ pub fn normalise(text: &str, rules: &TextRules) -> (String, Vec<Normalisation>) 
         s = half_width(&s);
         applied.push(Normalisation::Width);
     }
-    if let Some(variant) = rules.script {
-        if s.chars().any(is_cjk) {
-            let t = to_simplified(&s, variant);
-            if t != s {
-                applied.push(Normalisation::Script);
-                s = t;
-            }
+    if let Some(variant) = rules.script
+        && s.chars().any(is_cjk)
+    {
+        let t = to_simplified(&s, variant);
+        if t != s {
+            applied.push(Normalisation::Script);
+            s = t;
         }
     }
     if rules.punctuation && s.chars().any(is_punctuation) {

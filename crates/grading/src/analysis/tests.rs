@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used)]
+
 use crate::analysis::{Flag, FlagRules, ScoreMatrix, Stat, TestAnalysis, Undefined, analyse};
 use crate::error::GradingError;
 

@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used)]
+
 use expect_test::{Expect, expect};
 
 use crate::numeric::parse_quantity;

@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used)]
+
 use base::{PersonId, Timestamp};
 
 use crate::error::GradingError;

@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used)]
+
 use expect_test::{Expect, expect};
 
 use crate::text::{TextRules, TraditionalVariant, normalise, opencc_available, to_simplified};

@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used)]
+
 use crate::error::GradingError;
 use crate::units::{convert, parse_unit};
 
