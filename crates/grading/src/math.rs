@@ -372,7 +372,7 @@ pub fn compare(
 }
 
 /// Parses both texts and compares them: the one-call form of [`MathAnswer::parse`] and
-/// [`compare`].
+/// [`compare()`].
 pub fn equivalent(reference: &str, answer: &str, settings: &MathSettings) -> MathVerdict {
     let reference = match MathAnswer::parse(reference, settings) {
         Ok(r) => r,

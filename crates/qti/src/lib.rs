@@ -1,10 +1,10 @@
 //! QTI item import and export for the objective item types of the `grading` crate.
 //!
-//! What it does: [`import`] reads a QTI 3.0 assessment item (or converts a QTI 2.1/2.2 one)
+//! What it does: [`import()`] reads a QTI 3.0 assessment item (or converts a QTI 2.1/2.2 one)
 //! from text or bytes into a [`QtiItem`]: a `grading::item::Item` plus its title, prompt and
 //! option labels. Supported interactions: choice (single and multiple), inline choice, text
 //! entry (as fill-in, numeric or math), extended text (free text), order, match and gap match.
-//! [`export`] writes a `QtiItem` as QTI 3.0 that [`import`] reads back to an equal item.
+//! [`export()`] writes a `QtiItem` as QTI 3.0 that [`import()`] reads back to an equal item.
 //!
 //! What it does not: no file or package I/O (callers pass the XML), no rendering of item
 //! bodies (rich content is reduced to text for prompts and labels), no general response
