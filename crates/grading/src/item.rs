@@ -233,6 +233,7 @@ impl CompiledItem {
                 MAX_SHORT_ANSWER_BYTES
             };
             if t.len() > limit {
+                // Graded 0, but uncertain: a teacher should see what was pasted.
                 let e = GradingError::AnswerTooLong {
                     len: t.len(),
                     max: limit,
@@ -241,7 +242,7 @@ impl CompiledItem {
                     0.0,
                     max,
                     vec![Feedback::Unreadable(e.to_string())],
-                    Confidence::CERTAIN,
+                    Confidence::new(0.5),
                 );
             }
             if t.trim().is_empty() {

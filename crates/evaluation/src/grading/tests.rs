@@ -1,3 +1,4 @@
+//! Tests of `grading`.
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;

@@ -1,3 +1,4 @@
+//! Tests of `analysis`.
 #![allow(clippy::unwrap_used)]
 
 use crate::analysis::{Flag, FlagRules, ScoreMatrix, Stat, TestAnalysis, Undefined, analyse};

@@ -1,3 +1,4 @@
+//! Tests of `input`.
 #![allow(clippy::unwrap_used)]
 
 use crate::error::GradingError;

@@ -1,3 +1,4 @@
+//! Tests of `item`.
 #![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeSet;
@@ -339,7 +340,7 @@ fn responses_of_the_wrong_shape_or_size_get_defined_grades() {
         }),
         &[Response::Text(huge)],
         expect![[r#"
-            0/4 c=1.00 [Unreadable("the answer is 70000 bytes long; the limit is 65536")]
+            0/4 c=0.50 [Unreadable("the answer is 70000 bytes long; the limit is 65536")]
         "#]],
     );
 }

@@ -1,3 +1,4 @@
+//! Tests of `math`.
 #![allow(clippy::unwrap_used)]
 
 use expect_test::{Expect, expect};

@@ -1,3 +1,4 @@
+//! Tests of `review`.
 #![allow(clippy::unwrap_used)]
 
 use base::{PersonId, Timestamp};

@@ -1,3 +1,4 @@
+//! Tests of `text`.
 #![allow(clippy::unwrap_used)]
 
 use expect_test::{Expect, expect};

@@ -1,3 +1,4 @@
+//! Tests of `units`.
 #![allow(clippy::unwrap_used)]
 
 use crate::error::GradingError;
