@@ -1,11 +1,7 @@
 //! Text normalisation for fill-in-the-blank answers: width, Traditional→Simplified Chinese,
 //! punctuation, whitespace and case, then matching against accepted answers and synonyms.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
-use ferrous_opencc::OpenCC;
-use ferrous_opencc::config::BuiltinConfig;
+use zhconv::{Variant, zhconv};
 
 /// One normalisation step that changed an answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -22,66 +18,28 @@ pub enum Normalisation {
     Case,
 }
 
-/// Which OpenCC Traditional→Simplified conversion to apply.
+/// How Traditional Chinese is converted, with OpenCC's dictionaries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TraditionalVariant {
-    /// OpenCC `t2s`: OpenCC standard Traditional.
-    Standard,
-    /// OpenCC `tw2s`: Taiwan variants first.
-    Taiwan,
-    /// OpenCC `hk2s`: Hong Kong variants first.
-    HongKong,
-    /// OpenCC `tw2sp`: Taiwan variants and Taiwan phrasing to mainland phrasing. Stronger
-    /// than character conversion (滑鼠 → 鼠标); too aggressive for most grading.
-    TaiwanPhrases,
+pub enum ScriptConversion {
+    /// Characters and regional variants (Taiwan, Hong Kong) to Simplified: OpenCC's `t2s`,
+    /// `tw2s` and `hk2s` in one pass (臺灣 → 台湾, 裡 → 里).
+    Simplified,
+    /// Also regional vocabulary to mainland vocabulary, like OpenCC's `tw2sp` (滑鼠 → 鼠标).
+    /// Stronger than character conversion; too aggressive for most grading.
+    MainlandVocabulary,
 }
 
-impl TraditionalVariant {
-    fn config(self) -> BuiltinConfig {
-        match self {
-            TraditionalVariant::Standard => BuiltinConfig::T2s,
-            TraditionalVariant::Taiwan => BuiltinConfig::Tw2s,
-            TraditionalVariant::HongKong => BuiltinConfig::Hk2s,
-            TraditionalVariant::TaiwanPhrases => BuiltinConfig::Tw2sp,
-        }
-    }
-}
-
-fn converter(variant: TraditionalVariant) -> Option<&'static OpenCC> {
-    static CONVERTERS: OnceLock<HashMap<TraditionalVariant, Option<OpenCC>>> = OnceLock::new();
-    CONVERTERS
-        .get_or_init(|| {
-            [
-                TraditionalVariant::Standard,
-                TraditionalVariant::Taiwan,
-                TraditionalVariant::HongKong,
-                TraditionalVariant::TaiwanPhrases,
-            ]
-            .into_iter()
-            // The dictionaries are compiled into the binary; failure would be a build defect,
-            // reported by `to_simplified` returning the input unchanged and by the tests.
-            .map(|v| (v, OpenCC::from_config(v.config()).ok()))
-            .collect()
-        })
-        .get(&variant)
-        .and_then(Option::as_ref)
-}
-
-/// Converts Traditional Chinese to Simplified with OpenCC's dictionaries (phrases first, then
-/// characters). Text without Chinese characters is returned as is.
-pub fn to_simplified(text: &str, variant: TraditionalVariant) -> String {
+/// Converts Traditional Chinese to Simplified (longest phrases first, then characters).
+/// Text without Chinese characters is returned as is.
+pub fn to_simplified(text: &str, conversion: ScriptConversion) -> String {
     if !text.chars().any(is_cjk) {
         return text.to_string();
     }
-    match converter(variant) {
-        Some(cc) => cc.convert(text),
-        None => text.to_string(),
-    }
-}
-
-/// Whether OpenCC's dictionaries loaded (they are compiled in; false means a broken build).
-pub fn opencc_available() -> bool {
-    converter(TraditionalVariant::Standard).is_some()
+    let variant = match conversion {
+        ScriptConversion::Simplified => Variant::ZhHans,
+        ScriptConversion::MainlandVocabulary => Variant::ZhCN,
+    };
+    zhconv(text, variant)
 }
 
 fn is_cjk(c: char) -> bool {
@@ -92,20 +50,20 @@ fn is_cjk(c: char) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TextRules {
     pub width: bool,
-    /// Traditional→Simplified conversion, and which variant; `None` keeps the script.
-    pub script: Option<TraditionalVariant>,
+    /// Traditional→Simplified conversion; `None` keeps the script.
+    pub script: Option<ScriptConversion>,
     pub punctuation: bool,
     pub whitespace: bool,
     pub case: bool,
 }
 
 impl TextRules {
-    /// The project's default for fill-in blanks: every normalisation on, Taiwan variants
-    /// converted (they include the standard ones), case folded.
+    /// The project's default for fill-in blanks: every normalisation on, Traditional
+    /// characters of any region converted (vocabulary kept), case folded.
     pub fn school() -> TextRules {
         TextRules {
             width: true,
-            script: Some(TraditionalVariant::Taiwan),
+            script: Some(ScriptConversion::Simplified),
             punctuation: true,
             whitespace: true,
             case: true,
@@ -136,10 +94,10 @@ pub fn normalise(text: &str, rules: &TextRules) -> (String, Vec<Normalisation>) 
         s = half_width(&s);
         applied.push(Normalisation::Width);
     }
-    if let Some(variant) = rules.script
+    if let Some(conversion) = rules.script
         && s.chars().any(is_cjk)
     {
-        let t = to_simplified(&s, variant);
+        let t = to_simplified(&s, conversion);
         if t != s {
             applied.push(Normalisation::Script);
             s = t;

@@ -12,7 +12,7 @@ use grading::item::{AnswerKey, BlankKey};
 use grading::math::{ListOrder, MathSettings, PercentConvention};
 use grading::numeric::{Tolerance, UnitRule};
 use grading::sequence::{MatchCredit, OrderCredit};
-use grading::text::{TextRules, TraditionalVariant};
+use grading::text::{ScriptConversion, TextRules};
 
 use crate::QtiItem;
 use crate::error::QtiError;
@@ -97,10 +97,8 @@ fn text_rules_spec(rules: &TextRules) -> String {
         words.push("width");
     }
     match rules.script {
-        Some(TraditionalVariant::Standard) => words.push("script:t"),
-        Some(TraditionalVariant::Taiwan) => words.push("script:tw"),
-        Some(TraditionalVariant::HongKong) => words.push("script:hk"),
-        Some(TraditionalVariant::TaiwanPhrases) => words.push("script:twp"),
+        Some(ScriptConversion::Simplified) => words.push("script:simplified"),
+        Some(ScriptConversion::MainlandVocabulary) => words.push("script:mainland"),
         None => {}
     }
     if rules.punctuation {

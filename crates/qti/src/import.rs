@@ -8,7 +8,7 @@ use grading::item::{AnswerKey, BlankKey, FillInKey, FreeTextKey, Item, MathKey};
 use grading::math::{Extraction, ListOrder, MathSettings, PercentConvention};
 use grading::numeric::{NumericKey, SigFigRule, Tolerance, UnitRule};
 use grading::sequence::{MatchCredit, OrderCredit};
-use grading::text::{TextRules, TraditionalVariant};
+use grading::text::{ScriptConversion, TextRules};
 
 use crate::QtiItem;
 use crate::error::QtiError;
@@ -649,7 +649,7 @@ fn numeric_key(i: &El, id: &str, d: &Declaration) -> Result<NumericKey, QtiError
     })
 }
 
-/// `width script:tw punctuation whitespace case`: the normalisations a blank applies.
+/// `width script:simplified punctuation whitespace case`: the normalisations a blank applies.
 pub(crate) fn parse_text_rules(spec: &str, line: u32) -> Result<TextRules, QtiError> {
     let mut rules = TextRules::exact();
     for word in spec.split_whitespace() {
@@ -658,10 +658,8 @@ pub(crate) fn parse_text_rules(spec: &str, line: u32) -> Result<TextRules, QtiEr
             "punctuation" => rules.punctuation = true,
             "whitespace" => rules.whitespace = true,
             "case" => rules.case = true,
-            "script:t" => rules.script = Some(TraditionalVariant::Standard),
-            "script:tw" => rules.script = Some(TraditionalVariant::Taiwan),
-            "script:hk" => rules.script = Some(TraditionalVariant::HongKong),
-            "script:twp" => rules.script = Some(TraditionalVariant::TaiwanPhrases),
+            "script:simplified" => rules.script = Some(ScriptConversion::Simplified),
+            "script:mainland" => rules.script = Some(ScriptConversion::MainlandVocabulary),
             other => return Err(bad(line, other, "unknown normalisation")),
         }
     }

@@ -3,13 +3,15 @@
 //! Reads every `*.jsonl` file (one `{id, config, input, expected}` per line); when there is
 //! none, reads `*.json` files in OpenCC's test-case layout (`{"cases": [{id, input,
 //! expected: {config: output}}]}`, trailing commas allowed). Only the to-Simplified
-//! configurations are scored; each maps to one of our [`TraditionalVariant`]s.
+//! configurations are scored: `t2s`, `tw2s` and `hk2s` against our one character conversion
+//! ([`ScriptConversion::Simplified`]), `tw2sp` and `hk2sp` against the vocabulary conversion
+//! ([`ScriptConversion::MainlandVocabulary`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use grading::text::{TraditionalVariant, opencc_available, to_simplified};
+use grading::text::{ScriptConversion, to_simplified};
 use serde::Deserialize;
 
 use super::{DatasetReport, Progress, ratio};
@@ -34,17 +36,13 @@ struct SuiteCase {
     expected: BTreeMap<String, String>,
 }
 
-/// Our conversion for an OpenCC to-Simplified configuration name, and whether it is exact
-/// (`hk2sp`, Hong Kong phrasing, has no OpenCC dictionary of its own here: `hk2s` stands in).
-fn variant_for(config: &str) -> Option<(TraditionalVariant, bool)> {
-    Some(match config {
-        "t2s" => (TraditionalVariant::Standard, true),
-        "tw2s" => (TraditionalVariant::Taiwan, true),
-        "hk2s" => (TraditionalVariant::HongKong, true),
-        "tw2sp" => (TraditionalVariant::TaiwanPhrases, true),
-        "hk2sp" => (TraditionalVariant::HongKong, false),
-        _ => return None,
-    })
+/// Our conversion for an OpenCC to-Simplified configuration name.
+fn conversion_for(config: &str) -> Option<ScriptConversion> {
+    match config {
+        "t2s" | "tw2s" | "hk2s" => Some(ScriptConversion::Simplified),
+        "tw2sp" | "hk2sp" => Some(ScriptConversion::MainlandVocabulary),
+        _ => None,
+    }
 }
 
 fn files_with(dir: &Path, ext: &str) -> anyhow::Result<Vec<PathBuf>> {
@@ -133,27 +131,19 @@ pub fn run(
     dir: &Path,
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> anyhow::Result<DatasetReport> {
-    anyhow::ensure!(
-        opencc_available(),
-        "the OpenCC dictionaries failed to load: the build is broken"
-    );
-    let rows: Vec<(Row, (TraditionalVariant, bool))> = load(dir)?
+    let rows: Vec<(Row, ScriptConversion)> = load(dir)?
         .into_iter()
-        .filter_map(|r| variant_for(&r.config).map(|v| (r, v)))
+        .filter_map(|r| conversion_for(&r.config).map(|v| (r, v)))
         .collect();
     let total = rows.len();
     let mut report = DatasetReport::new(name);
     let mut per_config: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut matched = 0;
-    let mut substitutes = 0;
     let (mut chars_same, mut chars_total) = (0usize, 0usize);
-    for (done, (row, (variant, exact))) in rows.iter().enumerate() {
-        let out = to_simplified(&row.input, *variant);
+    for (done, (row, conversion)) in rows.iter().enumerate() {
+        let out = to_simplified(&row.input, *conversion);
         let entry = per_config.entry(row.config.clone()).or_default();
         entry.1 += 1;
-        if !exact {
-            substitutes += 1;
-        }
         let expected: Vec<char> = row.expected.chars().collect();
         chars_total += expected.len();
         chars_same += out.chars().zip(&expected).filter(|(a, b)| a == *b).count();
@@ -185,14 +175,6 @@ pub fn run(
         report
             .metrics
             .insert(format!("exact_match.{config}"), ratio(*m, *n));
-    }
-    if substitutes > 0 {
-        report.notes.insert(
-            0,
-            format!(
-                "{substitutes} hk2sp cases use hk2s: no Hong Kong phrase dictionary is available"
-            ),
-        );
     }
     if total == 0 {
         report.notes.push("no to-Simplified cases found".into());

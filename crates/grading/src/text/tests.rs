@@ -3,7 +3,7 @@
 
 use expect_test::{Expect, expect};
 
-use crate::text::{TextRules, TraditionalVariant, normalise, opencc_available, to_simplified};
+use crate::text::{ScriptConversion, TextRules, normalise, to_simplified};
 
 fn check(input: &str, rules: &TextRules, expect: Expect) {
     let (out, applied) = normalise(input, rules);
@@ -11,22 +11,17 @@ fn check(input: &str, rules: &TextRules, expect: Expect) {
 }
 
 #[test]
-fn the_opencc_dictionaries_are_compiled_in() {
-    assert!(opencc_available());
-}
-
-#[test]
 fn traditional_characters_become_simplified() {
     assert_eq!(
-        to_simplified("臺灣的國語", TraditionalVariant::Taiwan),
+        to_simplified("臺灣的國語", ScriptConversion::Simplified),
         "台湾的国语"
     );
     assert_eq!(
-        to_simplified("漢字簡化", TraditionalVariant::Standard),
+        to_simplified("漢字簡化", ScriptConversion::Simplified),
         "汉字简化"
     );
     assert_eq!(
-        to_simplified("already simple 简体", TraditionalVariant::Standard),
+        to_simplified("already simple 简体", ScriptConversion::Simplified),
         "already simple 简体"
     );
 }
@@ -59,6 +54,15 @@ fn school_rules_fold_width_script_punctuation_space_and_case() {
         "「細胞核」",
         &rules,
         expect![[r#""细胞核" [Script, Punctuation]"#]],
+    );
+}
+
+#[test]
+fn mainland_vocabulary_also_replaces_regional_words() {
+    assert_eq!(to_simplified("滑鼠", ScriptConversion::Simplified), "滑鼠");
+    assert_eq!(
+        to_simplified("滑鼠", ScriptConversion::MainlandVocabulary),
+        "鼠标"
     );
 }
 
