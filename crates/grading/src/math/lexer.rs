@@ -94,7 +94,17 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, GradingError> {
                     let name: String = chars[start..i].iter().collect();
                     if is_text_command(&name) {
                         let (text, next) = read_group(&chars, i)?;
-                        tokens.push(Token::Text(text));
+                        // `\textbf{4}`, `\text{13}`: a number in text style is still a number.
+                        let t = text.trim();
+                        let numeric = !t.is_empty()
+                            && t.chars().all(|c| c.is_ascii_digit() || c == '.')
+                            && t.chars().filter(|&c| c == '.').count() <= 1
+                            && t.chars().any(|c| c.is_ascii_digit());
+                        tokens.push(if numeric {
+                            Token::Num(t.to_string())
+                        } else {
+                            Token::Text(text)
+                        });
                         i = next;
                     } else {
                         tokens.push(Token::Command(name));

@@ -34,6 +34,7 @@ pub(crate) fn normalize(src: &str) -> String {
         }
     }
     s = join_thousands_marks(&s);
+    s = join_spaced_thousands(&s);
     s = join_braced_commas(&s);
     s = s.replace('$', " ");
     let trimmed = s.trim().trim_end_matches(['.', ',', ';']).trim();
@@ -90,6 +91,32 @@ fn join_thousands_marks(s: &str) -> String {
         rest = rest[p + 3..].trim_start();
     }
     out.push_str(rest);
+    out
+}
+
+/// `1\,000` and `12\;345`: a LaTeX thin space between a digit and a group of three digits.
+fn join_spaced_thousands(s: &str) -> String {
+    if !(s.contains("\\,") || s.contains("\\;") || s.contains("\\ ")) {
+        return s.to_string();
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let is_space_cmd = chars[i] == '\\' && matches!(chars.get(i + 1), Some(',' | ';' | ' '));
+        if is_space_cmd && i > 0 && chars[i - 1].is_ascii_digit() {
+            let group = chars[i + 2..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            if group == 3 {
+                i += 2;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
     out
 }
 

@@ -44,6 +44,8 @@ fn numbers_compare_by_value_in_any_notation() {
         1/3 | 0.333333
         1/3 | 0.33
         2\frac{1}{2} | 2.5
+        1000 | 1\,000
+        4 | \textbf{4}
         ",
         expect![[r#"
             0.5 | 1/2  =>  equivalent (Numeric)
@@ -57,6 +59,8 @@ fn numbers_compare_by_value_in_any_notation() {
             1/3 | 0.333333  =>  equivalent (Numeric)
             1/3 | 0.33  =>  not equivalent
             2\frac{1}{2} | 2.5  =>  equivalent (Numeric)
+            1000 | 1\,000  =>  equivalent (Identical)
+            4 | \textbf{4}  =>  equivalent (Identical)
         "#]],
     );
 }
