@@ -121,7 +121,7 @@ enum Checker {
     FillIn(Vec<CompiledBlank>),
     Ordering(OrderingChecker),
     Matching(MatchingChecker),
-    FreeText,
+    FreeText(FreeTextKey),
 }
 
 #[derive(Debug, Clone)]
@@ -208,7 +208,7 @@ impl Item {
             AnswerKey::Matching { pairs, credit } => {
                 Checker::Matching(MatchingChecker::new(item, pairs, *credit)?)
             }
-            AnswerKey::FreeText(_) => Checker::FreeText,
+            AnswerKey::FreeText(key) => Checker::FreeText(key.clone()),
         };
         Ok(CompiledItem {
             id: self.id.clone(),
@@ -218,7 +218,31 @@ impl Item {
     }
 }
 
+/// A scorer for free-text answers (short answers, essays), such as a trained model from the
+/// `scoring` crate. It returns `None` when it has no model for the item; the response then
+/// waits for a teacher. Its grade should carry its own confidence and feedback.
+pub trait FreeTextScorer {
+    fn score(
+        &self,
+        item: &ItemId,
+        key: &FreeTextKey,
+        max_points: f64,
+        answer: &str,
+    ) -> Option<Grade>;
+}
+
 impl CompiledItem {
+    /// Grades like [`CompiledItem::grade`], and hands free-text answers to `scorer`.
+    pub fn grade_with(&self, response: &Response, scorer: &dyn FreeTextScorer) -> Grade {
+        let grade = self.grade(response);
+        match (&grade.outcome, &self.checker, response) {
+            (Outcome::NeedsScorer, Checker::FreeText(key), Response::Text(answer)) => scorer
+                .score(&self.id, key, self.max_points, answer)
+                .unwrap_or(grade),
+            _ => grade,
+        }
+    }
+
     /// Grades one response. Never panics; a response of the wrong shape, an unreadable or an
     /// oversized answer gets a defined grade with the reason in the feedback.
     pub fn grade(&self, response: &Response) -> Grade {
@@ -227,7 +251,7 @@ impl CompiledItem {
             return Grade::scored(0.0, max, vec![Feedback::Blank], Confidence::CERTAIN);
         }
         if let Response::Text(t) = response {
-            let limit = if matches!(self.checker, Checker::FreeText) {
+            let limit = if matches!(self.checker, Checker::FreeText(_)) {
                 MAX_FREE_TEXT_BYTES
             } else {
                 MAX_SHORT_ANSWER_BYTES
@@ -277,7 +301,7 @@ impl CompiledItem {
             (Checker::FillIn(blanks), Response::Blanks(given)) => fill_in(blanks, given, max),
             (Checker::Ordering(c), Response::Order(order)) => c.grade(order, max),
             (Checker::Matching(c), Response::Pairs(pairs)) => c.grade(pairs, max),
-            (Checker::FreeText, Response::Text(_)) => Grade {
+            (Checker::FreeText(_), Response::Text(_)) => Grade {
                 outcome: Outcome::NeedsScorer,
                 feedback: vec![Feedback::NeedsScorer],
                 confidence: Confidence::NONE,
@@ -298,7 +322,7 @@ impl Checker {
         match self {
             Checker::Choice(_) => "selected options",
             Checker::TrueFalse(_) => "true/false",
-            Checker::Numeric(_) | Checker::Math { .. } | Checker::FreeText => "text",
+            Checker::Numeric(_) | Checker::Math { .. } | Checker::FreeText(_) => "text",
             Checker::FillIn(_) => "filled blanks",
             Checker::Ordering(_) => "an ordering",
             Checker::Matching(_) => "matched pairs",

@@ -7,9 +7,12 @@ use expect_test::{Expect, expect};
 
 use crate::choice::{ChoiceKey, PartialCredit};
 use crate::error::GradingError;
+use crate::grade::Confidence;
 use crate::grade::{Grade, Outcome};
 use crate::id::{ItemId, OptionId};
-use crate::item::{AnswerKey, BlankKey, FillInKey, FreeTextKey, Item, MathKey, Response};
+use crate::item::{
+    AnswerKey, BlankKey, FillInKey, FreeTextKey, FreeTextScorer, Item, MathKey, Response,
+};
 use crate::math::MathSettings;
 use crate::numeric::{NumericKey, SigFigRule, Tolerance, UnitRule};
 use crate::sequence::{MatchCredit, OrderCredit};
@@ -342,5 +345,60 @@ fn responses_of_the_wrong_shape_or_size_get_defined_grades() {
         expect![[r#"
             0/4 c=0.50 [Unreadable("the answer is 70000 bytes long; the limit is 65536")]
         "#]],
+    );
+}
+
+/// A toy scorer: full points when the answer mentions the first reference's first word.
+struct KeywordScorer;
+
+impl FreeTextScorer for KeywordScorer {
+    fn score(
+        &self,
+        _item: &ItemId,
+        key: &FreeTextKey,
+        max_points: f64,
+        answer: &str,
+    ) -> Option<Grade> {
+        let word = key.references.first()?.split_whitespace().next()?;
+        let hit = answer.contains(word);
+        Some(Grade {
+            outcome: Outcome::Scored {
+                points: if hit { max_points } else { 0.0 },
+                max_points,
+            },
+            feedback: vec![],
+            confidence: Confidence::new(0.6),
+        })
+    }
+}
+
+#[test]
+fn a_free_text_scorer_plugs_in_and_its_grades_stay_suggestions() {
+    let with_reference = item(AnswerKey::FreeText(FreeTextKey {
+        references: vec!["Plants make sugar".into()],
+        rubric: None,
+    }))
+    .compile()
+    .unwrap();
+    let grade =
+        with_reference.grade_with(&Response::Text("Plants use light".into()), &KeywordScorer);
+    assert_eq!(grade.points(), Some(4.0));
+    assert!(grade.is_uncertain());
+    let without = item(AnswerKey::FreeText(FreeTextKey {
+        references: vec![],
+        rubric: None,
+    }))
+    .compile()
+    .unwrap();
+    let grade = without.grade_with(&Response::Text("anything".into()), &KeywordScorer);
+    assert_eq!(grade.outcome, Outcome::NeedsScorer);
+    let choice_item = item(choice("A B", "A", true, PartialCredit::AllOrNothing))
+        .compile()
+        .unwrap();
+    assert_eq!(
+        choice_item
+            .grade_with(&Response::Choice(ids("A")), &KeywordScorer)
+            .points(),
+        Some(4.0)
     );
 }

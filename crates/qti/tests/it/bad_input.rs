@@ -1,5 +1,6 @@
 //! Bad input: wrong encodings, malformed XML, hostile documents, items that cannot grade.
 
+use proptest::prelude::*;
 use qti::QtiError;
 
 #[test]
@@ -58,4 +59,25 @@ fn a_choice_item_whose_key_is_not_an_option_is_rejected() {
         err.to_string(),
         "the item is not gradable: item x: option \"Z\" is listed as correct but is not one of the options"
     );
+}
+
+/// A small valid item whose text is mutated by the property test below.
+const SEED: &str = r#"<qti-assessment-item xmlns="http://www.imsglobal.org/xsd/imsqtiasi_v3p0" identifier="p" title="p"><qti-response-declaration identifier="RESPONSE" cardinality="single" base-type="identifier"><qti-correct-response><qti-value>A</qti-value></qti-correct-response></qti-response-declaration><qti-outcome-declaration identifier="MAXSCORE" cardinality="single" base-type="float"><qti-default-value><qti-value>1</qti-value></qti-default-value></qti-outcome-declaration><qti-item-body><qti-choice-interaction response-identifier="RESPONSE" max-choices="1"><qti-simple-choice identifier="A">a</qti-simple-choice></qti-choice-interaction></qti-item-body><qti-response-processing template="t"/></qti-assessment-item>"#;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn import_never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+        let _ = qti::import_bytes(&bytes);
+    }
+
+    #[test]
+    fn import_never_panics_on_a_damaged_item(cut in 0usize..SEED.len(), insert in "[<>/=\"a-z -]{0,8}") {
+        let mut text = SEED.to_string();
+        let at = (0..=cut).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+        text.insert_str(at, &insert);
+        let _ = qti::import(&text);
+        let _ = qti::import(&SEED[..at]);
+    }
 }
