@@ -234,8 +234,11 @@ fn followed_by_i_hope(chars: &[char], end: usize) -> bool {
 fn find_envs(chars: &[char]) -> Vec<Env> {
     let mut envs = Vec::new();
     let mut i = 0;
+    // Per delimiter kind, a position before which no environment of that kind can close: a
+    // failed scan proves it, so a paste full of unclosed delimiters stays linear.
+    let mut fail_until = [0usize; 4];
     while i < chars.len() {
-        if let Some((content_start, content_end, end)) = env_at(chars, i) {
+        if let Some((content_start, content_end, end)) = env_at(chars, i, &mut fail_until) {
             let content: String = chars[content_start..content_end].iter().collect();
             let (percent, after) = percent_after(chars, end);
             envs.push(Env {
@@ -253,52 +256,59 @@ fn find_envs(chars: &[char]) -> Vec<Env> {
 }
 
 /// The environment starting at `i`: (content start, content end, end after the delimiter).
-fn env_at(chars: &[char], i: usize) -> Option<(usize, usize, usize)> {
+fn env_at(chars: &[char], i: usize, fail_until: &mut [usize; 4]) -> Option<(usize, usize, usize)> {
     let at = |k: usize, s: &str| -> bool {
-        let s: Vec<char> = s.chars().collect();
-        chars.get(k..k + s.len()) == Some(&s[..])
+        let mut n = 0;
+        for (offset, c) in s.chars().enumerate() {
+            if chars.get(k + offset) != Some(&c) {
+                return false;
+            }
+            n += 1;
+        }
+        n > 0
     };
     let escaped = i > 0 && chars[i - 1] == '\\';
-    if at(i, "$$") && !escaped {
-        let mut j = i + 2;
-        while j + 1 < chars.len() {
-            if at(j, "$$") && chars[j - 1] != '\\' && j > i + 2 {
-                return Some((i + 2, j, j + 2));
-            }
-            j += 1;
-        }
+    if escaped {
         return None;
     }
-    if at(i, "\\[") && !escaped {
-        let mut j = i + 2;
-        while j + 1 < chars.len() {
-            if at(j, "\\]") && j > i + 2 {
-                return Some((i + 2, j, j + 2));
-            }
-            j += 1;
+    // Kind 0: `$$..$$`, 1: `\[..\]`, 2: `$..$` (one line), 3: `\(..\)` (one line).
+    let kind = if at(i, "$$") {
+        0
+    } else if at(i, "\\[") {
+        1
+    } else if chars[i] == '$' {
+        if i > 0 && chars[i - 1].is_ascii_digit() {
+            return None;
         }
+        2
+    } else if at(i, "\\(") {
+        3
+    } else {
+        return None;
+    };
+    if i < fail_until[kind] {
         return None;
     }
-    if chars[i] == '$' && !escaped && !(i > 0 && chars[i - 1].is_ascii_digit()) {
-        let mut j = i + 1;
-        while j < chars.len() && chars[j] != '\n' {
-            if chars[j] == '$' && chars[j - 1] != '\\' && j > i + 1 {
-                return Some((i + 1, j, j + 1));
-            }
-            j += 1;
+    let open_len = if kind == 2 { 1 } else { 2 };
+    let one_line = kind >= 2;
+    let mut j = i + open_len;
+    while j < chars.len() {
+        if one_line && chars[j] == '\n' {
+            break;
         }
-        return None;
-    }
-    if at(i, "\\(") && !escaped {
-        let mut j = i + 2;
-        while j + 1 < chars.len() && chars[j] != '\n' {
-            if at(j, "\\)") && j > i + 2 {
-                return Some((i + 2, j, j + 2));
-            }
-            j += 1;
+        let closes = match kind {
+            0 => at(j, "$$") && chars[j - 1] != '\\',
+            1 => at(j, "\\]"),
+            2 => chars[j] == '$' && chars[j - 1] != '\\',
+            _ => at(j, "\\)"),
+        };
+        if closes && j > i + open_len {
+            let close_len = if kind == 2 { 1 } else { 2 };
+            return Some((i + open_len, j, j + close_len));
         }
-        return None;
+        j += 1;
     }
+    fail_until[kind] = j;
     None
 }
 
@@ -486,6 +496,9 @@ struct PlainMatch {
     followed_by_equals: bool,
 }
 
+/// Longest arithmetic expression read from prose, in characters.
+const MAX_PLAIN_EXPRESSION: usize = 200;
+
 const CURRENCY: &str = "$€£¥₹₽₪₩₫฿₡₢₣₤₥₦₧₨₭₮₯₰₱₲₳₴₵₶₷₸₺₻₼₾₿";
 
 /// Numbers (with thousands separators, decimal commas, percent) and short arithmetic.
@@ -623,8 +636,10 @@ fn plain_expression(chars: &[char], i: usize) -> Option<PlainMatch> {
     if !chars.get(j).is_some_and(char::is_ascii_digit) {
         return None;
     }
+    // Expressions in prose are short; a bounded scan keeps long digit runs linear.
+    let limit = (j + MAX_PLAIN_EXPRESSION).min(chars.len());
     let mut end = j;
-    while end < chars.len() && is_expr_char(chars[end]) {
+    while end < limit && is_expr_char(chars[end]) {
         end += 1;
     }
     // Give back characters until the match ends well: the next char is a valid suffix and the

@@ -120,16 +120,29 @@ fn join_spaced_thousands(s: &str) -> String {
     out
 }
 
-/// `14{,}916` and `14 {, }916`: a braced comma between digit groups is a thousands mark.
+/// `14{,}916` and `14 {, }916`: a braced comma between digit groups is a thousands mark,
+/// removed with the spaces around it.
 fn join_braced_commas(s: &str) -> String {
-    let mut out = s.to_string();
-    for mark in ["{,}", "{, }"] {
-        while let Some(p) = out.find(mark) {
-            let before = out[..p].trim_end().to_string();
-            let after = out[p + mark.len()..].trim_start().to_string();
-            out = before + &after;
-        }
+    if !(s.contains("{,}") || s.contains("{, }")) {
+        return s.to_string();
     }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(p) = rest.find('{') {
+        let after = &rest[p..];
+        let len = if after.starts_with("{,}") {
+            3
+        } else if after.starts_with("{, }") {
+            4
+        } else {
+            out.push_str(&rest[..=p]);
+            rest = &rest[p + 1..];
+            continue;
+        };
+        out.push_str(rest[..p].trim_end());
+        rest = rest[p + len..].trim_start();
+    }
+    out.push_str(rest);
     out
 }
 

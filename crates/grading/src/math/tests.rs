@@ -277,6 +277,16 @@ fn deeply_nested_math_is_rejected_without_overflowing_the_stack() {
     assert_eq!(answer.error(), Some(&GradingError::MathTooDeep));
 }
 
+#[test]
+fn huge_pastes_of_delimiters_and_digits_are_read_in_linear_time() {
+    let settings = MathSettings::school();
+    for unit in ["\\[", "\\(", "$$a", "{,}", "1 ", "\\boxed{", "(", "x^"] {
+        let paste = unit.repeat(60_000 / unit.len());
+        // Each completes quickly (a quadratic scan would take minutes) with a defined verdict.
+        let _ = equivalent("1", &paste, &settings);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
 
