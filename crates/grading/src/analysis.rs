@@ -58,6 +58,8 @@ pub struct ScoreMatrix {
     choices: Option<Vec<Option<String>>>,
     /// Key option per item for choice items.
     keys: Vec<Option<String>>,
+    /// Options offered per item (empty for items that are not choice items).
+    offered: Vec<Vec<String>>,
 }
 
 impl ScoreMatrix {
@@ -103,6 +105,7 @@ impl ScoreMatrix {
         }
         Ok(ScoreMatrix {
             keys: vec![None; n_items],
+            offered: vec![Vec::new(); n_items],
             max_points,
             scores,
             n_students: rows.len(),
@@ -110,24 +113,28 @@ impl ScoreMatrix {
         })
     }
 
-    /// Adds the option each student chose (choice items) and each item's key, for distractor
-    /// analysis. `choices` has the matrix's shape; non-choice items hold `None`.
+    /// Adds, for distractor analysis, the option each student chose (same shape as the
+    /// scores; `None` for blanks and non-choice items), each item's key, and the options each
+    /// item offers (empty for non-choice items) so that options nobody chose are reported.
     pub fn with_choices(
         mut self,
         choices: Vec<Vec<Option<String>>>,
         keys: Vec<Option<String>>,
+        offered: Vec<Vec<String>>,
     ) -> Result<ScoreMatrix, GradingError> {
         let n_items = self.max_points.len();
         if keys.len() != n_items
+            || offered.len() != n_items
             || choices.len() != self.n_students
             || choices.iter().any(|r| r.len() != n_items)
         {
             return Err(GradingError::InvalidMatrix(
-                "choices and keys must match the score matrix".into(),
+                "choices, keys and offered options must match the score matrix".into(),
             ));
         }
         self.choices = Some(choices.into_iter().flatten().collect());
         self.keys = keys;
+        self.offered = offered;
         Ok(self)
     }
 
@@ -443,12 +450,18 @@ fn option_stats(matrix: &ScoreMatrix, item: usize, rest: &[f64]) -> Vec<OptionSt
     let k = matrix.n_items();
     let n = matrix.n_students();
     let key = matrix.keys[item].clone();
-    if key.is_none() && (0..n).all(|s| choices[s * k + item].is_none()) {
+    if key.is_none()
+        && matrix.offered[item].is_empty()
+        && (0..n).all(|s| choices[s * k + item].is_none())
+    {
         return Vec::new();
     }
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     if let Some(key) = &key {
         counts.insert(key.clone(), 0);
+    }
+    for option in &matrix.offered[item] {
+        counts.entry(option.clone()).or_default();
     }
     for s in 0..n {
         if let Some(c) = &choices[s * k + item] {
@@ -476,25 +489,6 @@ fn option_stats(matrix: &ScoreMatrix, item: usize, rest: &[f64]) -> Vec<OptionSt
             }
         })
         .collect()
-}
-
-/// Adds distractors that nobody chose but that the item offers, so they can be flagged.
-pub fn with_unchosen_options(mut stats: ItemStats, offered: &[String]) -> ItemStats {
-    for o in offered {
-        if !stats.options.iter().any(|s| &s.option == o) {
-            stats.options.push(OptionStats {
-                option: o.clone(),
-                is_key: false,
-                count: 0,
-                proportion: 0.0,
-                discrimination: Stat::Undefined(Undefined::ItemHasNoVariance),
-            });
-            stats
-                .flags
-                .push(Flag::DistractorNeverChosen { option: o.clone() });
-        }
-    }
-    stats
 }
 
 #[cfg(test)]

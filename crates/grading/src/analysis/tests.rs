@@ -133,8 +133,9 @@ fn distractor_analysis_counts_choices_and_flags_attractive_wrong_options() {
         vec![Some("A".into()), None],
         vec![Some("B".into()), None],
     ];
+    let offered = vec![vec!["A".into(), "B".into(), "C".into(), "D".into()], vec![]];
     let m = scores
-        .with_choices(choices, vec![Some("A".into()), None])
+        .with_choices(choices, vec![Some("A".into()), None], offered)
         .unwrap();
     let a = run(&m);
     let opts: Vec<(String, usize, bool)> = a.items[0]
@@ -147,7 +148,8 @@ fn distractor_analysis_counts_choices_and_flags_attractive_wrong_options() {
         vec![
             ("A".into(), 2, true),
             ("B".into(), 1, false),
-            ("C".into(), 2, false)
+            ("C".into(), 2, false),
+            ("D".into(), 0, false)
         ]
     );
     assert!(
@@ -156,6 +158,11 @@ fn distractor_analysis_counts_choices_and_flags_attractive_wrong_options() {
             .contains(&Flag::DistractorAttractsStrong { option: "C".into() }),
         "{:?}",
         a.items[0].flags
+    );
+    assert!(
+        a.items[0]
+            .flags
+            .contains(&Flag::DistractorNeverChosen { option: "D".into() })
     );
     assert!(a.items[1].options.is_empty());
 }
