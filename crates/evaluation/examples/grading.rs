@@ -25,10 +25,7 @@ fn main() -> anyhow::Result<()> {
         }
     })?;
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&evaluation::grading::render_json(&reports))?
-        );
+        println!("{}", serde_json::to_string_pretty(&evaluation::grading::render_json(&reports))?);
     } else {
         print!("{}", evaluation::grading::render_table(&reports));
     }

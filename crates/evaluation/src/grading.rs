@@ -26,11 +26,7 @@ pub struct DatasetReport {
 
 impl DatasetReport {
     pub fn new(dataset: &str) -> DatasetReport {
-        DatasetReport {
-            dataset: dataset.to_string(),
-            metrics: BTreeMap::new(),
-            notes: Vec::new(),
-        }
+        DatasetReport { dataset: dataset.to_string(), metrics: BTreeMap::new(), notes: Vec::new() }
     }
 }
 
@@ -46,19 +42,10 @@ pub struct Progress<'a> {
 pub const OBJECTIVE_DATASETS: &[&str] = &["math-equivalence", "chinese-normalisation"];
 
 /// Free-text datasets, run by [`text::run_dataset`].
-pub const TEXT_DATASETS: &[&str] = &[
-    "asap-aes",
-    "asap-sas",
-    "semeval2013-task7-2way",
-    "mohler-texas",
-    "chinese-sas",
-];
+pub const TEXT_DATASETS: &[&str] = &["asap-aes", "asap-sas", "semeval2013-task7-2way", "mohler-texas", "chinese-sas"];
 
 /// Runs every known dataset folder present directly under `dir`, in a fixed order.
-pub fn run(
-    dir: &Path,
-    progress: &mut dyn FnMut(Progress<'_>),
-) -> anyhow::Result<Vec<DatasetReport>> {
+pub fn run(dir: &Path, progress: &mut dyn FnMut(Progress<'_>)) -> anyhow::Result<Vec<DatasetReport>> {
     anyhow::ensure!(dir.is_dir(), "{} is not a folder", dir.display());
     let mut reports = Vec::new();
     for &name in OBJECTIVE_DATASETS.iter().chain(TEXT_DATASETS) {
@@ -75,8 +62,7 @@ pub fn run(
             Some(r) => reports.push(r?),
             None => {
                 let mut r = DatasetReport::new(name);
-                r.notes
-                    .push("not evaluated: no scorer for this dataset in this build".into());
+                r.notes.push("not evaluated: no scorer for this dataset in this build".into());
                 reports.push(r);
             }
         }
@@ -87,13 +73,7 @@ pub fn run(
 /// A plain-text table: one block per dataset, one line per metric, then its notes.
 pub fn render_table(reports: &[DatasetReport]) -> String {
     let mut out = String::new();
-    let width = reports
-        .iter()
-        .flat_map(|r| r.metrics.keys())
-        .map(String::len)
-        .max()
-        .unwrap_or(6)
-        .max(6);
+    let width = reports.iter().flat_map(|r| r.metrics.keys()).map(String::len).max().unwrap_or(6).max(6);
     for report in reports {
         let _ = writeln!(out, "{}", report.dataset);
         for (name, value) in &report.metrics {
@@ -107,11 +87,7 @@ pub fn render_table(reports: &[DatasetReport]) -> String {
 }
 
 fn format_value(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.4}")
-    }
+    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{v:.0}") } else { format!("{v:.4}") }
 }
 
 /// One JSON object keyed by dataset folder name; each holds its metrics and its notes.
@@ -123,20 +99,12 @@ pub fn render_json(reports: &[DatasetReport]) -> serde_json::Value {
             // Metrics are never NaN by construction; a non-finite value would become null.
             obj.insert(
                 name.clone(),
-                serde_json::Number::from_f64(*value)
-                    .map_or(serde_json::Value::Null, serde_json::Value::Number),
+                serde_json::Number::from_f64(*value).map_or(serde_json::Value::Null, serde_json::Value::Number),
             );
         }
         obj.insert(
             "notes".into(),
-            serde_json::Value::Array(
-                report
-                    .notes
-                    .iter()
-                    .cloned()
-                    .map(serde_json::Value::String)
-                    .collect(),
-            ),
+            serde_json::Value::Array(report.notes.iter().cloned().map(serde_json::Value::String).collect()),
         );
         top.insert(report.dataset.clone(), serde_json::Value::Object(obj));
     }

@@ -52,10 +52,7 @@ fn items() -> Vec<CompiledItem> {
         AnswerKey::Numeric(NumericKey {
             value: 9.8,
             tolerance: Tolerance::Relative(0.02),
-            unit: UnitRule::Expected {
-                unit: "m/s^2".into(),
-                missing_credit: 0.5,
-            },
+            unit: UnitRule::Expected { unit: "m/s^2".into(), missing_credit: 0.5 },
             sig_figs: None,
         }),
         AnswerKey::FillIn(FillInKey {
@@ -68,13 +65,9 @@ fn items() -> Vec<CompiledItem> {
     raw.into_iter()
         .enumerate()
         .map(|(k, key)| {
-            Item {
-                id: ItemId::parse(format!("q{k}")).expect("a valid id"),
-                max_points: 2.0,
-                key,
-            }
-            .compile()
-            .expect("bench items are valid")
+            Item { id: ItemId::parse(format!("q{k}")).expect("a valid id"), max_points: 2.0, key }
+                .compile()
+                .expect("bench items are valid")
         })
         .collect()
 }
@@ -96,16 +89,10 @@ fn answers() -> (Vec<(usize, Response)>, usize) {
             (1, true) => Response::Choice(vec![id("A"), id("C")]),
             (1, false) => Response::Choice(vec![id("A"), id("D")]),
             (2, r) => Response::Text(if r { "错" } else { "对" }.into()),
-            (3, true) => Response::Text(
-                ["9.8 m/s^2", "9.81 m/s²", "9.79m/s^2"][rng.below(3) as usize].into(),
-            ),
+            (3, true) => Response::Text(["9.8 m/s^2", "9.81 m/s²", "9.79m/s^2"][rng.below(3) as usize].into()),
             (3, false) => Response::Text("10.5 m/s^2".into()),
-            (_, true) => Response::Text(
-                ["叶绿体", "葉綠體", "Chloroplast", "叶绿体。"][rng.below(4) as usize].into(),
-            ),
-            (_, false) => {
-                Response::Text(["线粒体", "細胞核", "nucleus"][rng.below(3) as usize].into())
-            }
+            (_, true) => Response::Text(["叶绿体", "葉綠體", "Chloroplast", "叶绿体。"][rng.below(4) as usize].into()),
+            (_, false) => Response::Text(["线粒体", "細胞核", "nucleus"][rng.below(3) as usize].into()),
         };
         out.push((item, response));
     }
@@ -113,43 +100,23 @@ fn answers() -> (Vec<(usize, Response)>, usize) {
 }
 
 fn grade_all(items: &[CompiledItem], answers: &[(usize, Response)]) -> usize {
-    answers
-        .iter()
-        .filter(|(item, response)| items[*item].grade(response).points() == Some(2.0))
-        .count()
+    answers.iter().filter(|(item, response)| items[*item].grade(response).points() == Some(2.0)).count()
 }
 
 fn objective(c: &mut Criterion) {
     let items = items();
     let (answers, expected_correct) = answers();
-    assert_eq!(
-        grade_all(&items, &answers),
-        expected_correct,
-        "every generated answer graded as intended"
-    );
+    assert_eq!(grade_all(&items, &answers), expected_correct, "every generated answer graded as intended");
     let mut group = c.benchmark_group("objective");
     group.throughput(Throughput::Elements(N_ANSWERS as u64));
-    group.bench_function("mixed_answers", |b| {
-        b.iter(|| grade_all(black_box(&items), black_box(&answers)))
-    });
+    group.bench_function("mixed_answers", |b| b.iter(|| grade_all(black_box(&items), black_box(&answers))));
     group.finish();
     // The same answers split by item type, to see where the time goes.
     let mut by_type = c.benchmark_group("objective_by_type");
-    for (name, kinds) in [
-        ("choice", &[0usize, 1][..]),
-        ("true_false", &[2]),
-        ("numeric", &[3]),
-        ("fill_in", &[4]),
-    ] {
-        let subset: Vec<(usize, Response)> = answers
-            .iter()
-            .filter(|(i, _)| kinds.contains(i))
-            .cloned()
-            .collect();
+    for (name, kinds) in [("choice", &[0usize, 1][..]), ("true_false", &[2]), ("numeric", &[3]), ("fill_in", &[4])] {
+        let subset: Vec<(usize, Response)> = answers.iter().filter(|(i, _)| kinds.contains(i)).cloned().collect();
         by_type.throughput(Throughput::Elements(subset.len() as u64));
-        by_type.bench_function(name, |b| {
-            b.iter(|| grade_all(black_box(&items), black_box(&subset)))
-        });
+        by_type.bench_function(name, |b| b.iter(|| grade_all(black_box(&items), black_box(&subset))));
     }
     by_type.finish();
 }

@@ -23,11 +23,7 @@ impl Stat {
     }
 
     fn from(v: f64, otherwise: Undefined) -> Stat {
-        if v.is_finite() {
-            Stat::Value(v)
-        } else {
-            Stat::Undefined(otherwise)
-        }
+        if v.is_finite() { Stat::Value(v) } else { Stat::Undefined(otherwise) }
     }
 }
 
@@ -64,21 +60,13 @@ pub struct ScoreMatrix {
 
 impl ScoreMatrix {
     /// Checks the shape and the scores.
-    pub fn new(
-        max_points: Vec<f64>,
-        rows: Vec<Vec<Option<f64>>>,
-    ) -> Result<ScoreMatrix, GradingError> {
+    pub fn new(max_points: Vec<f64>, rows: Vec<Vec<Option<f64>>>) -> Result<ScoreMatrix, GradingError> {
         let n_items = max_points.len();
         if n_items == 0 {
-            return Err(GradingError::InvalidMatrix(
-                "a test needs at least one item".into(),
-            ));
+            return Err(GradingError::InvalidMatrix("a test needs at least one item".into()));
         }
         if let Some(k) = max_points.iter().position(|m| !(m.is_finite() && *m > 0.0)) {
-            return Err(GradingError::InvalidMatrix(format!(
-                "item {}: max points must be > 0",
-                k + 1
-            )));
+            return Err(GradingError::InvalidMatrix(format!("item {}: max points must be > 0", k + 1)));
         }
         let mut scores = Vec::with_capacity(rows.len() * n_items);
         for (s, row) in rows.iter().enumerate() {
@@ -168,12 +156,7 @@ impl FlagRules {
     /// Common classroom thresholds: difficulty outside 0.2–0.9, discrimination below 0.2,
     /// more than 20 % blank.
     pub fn classroom() -> FlagRules {
-        FlagRules {
-            too_hard_below: 0.2,
-            too_easy_above: 0.9,
-            low_discrimination_below: 0.2,
-            many_blanks_above: 0.2,
-        }
+        FlagRules { too_hard_below: 0.2, too_easy_above: 0.9, low_discrimination_below: 0.2, many_blanks_above: 0.2 }
     }
 }
 
@@ -277,16 +260,8 @@ fn correlation(xs: &[f64], ys: &[f64]) -> Stat {
         return Stat::Undefined(Undefined::TotalHasNoVariance);
     }
     let (mx, my) = (mean(xs), mean(ys));
-    let cov = xs
-        .iter()
-        .zip(ys)
-        .map(|(x, y)| (x - mx) * (y - my))
-        .sum::<f64>()
-        / xs.len() as f64;
-    Stat::from(
-        (cov / (vx.sqrt() * vy.sqrt())).clamp(-1.0, 1.0),
-        Undefined::TotalHasNoVariance,
-    )
+    let cov = xs.iter().zip(ys).map(|(x, y)| (x - mx) * (y - my)).sum::<f64>() / xs.len() as f64;
+    Stat::from((cov / (vx.sqrt() * vy.sqrt())).clamp(-1.0, 1.0), Undefined::TotalHasNoVariance)
 }
 
 /// Cronbach's alpha over the given item columns.
@@ -305,10 +280,7 @@ fn alpha(columns: &[Vec<f64>], totals: &[f64]) -> Stat {
     let sum_items: f64 = columns.iter().map(|c| variance(c)).sum();
     #[allow(clippy::cast_precision_loss)]
     let kf = k as f64;
-    Stat::from(
-        kf / (kf - 1.0) * (1.0 - sum_items / vt),
-        Undefined::TotalHasNoVariance,
-    )
+    Stat::from(kf / (kf - 1.0) * (1.0 - sum_items / vt), Undefined::TotalHasNoVariance)
 }
 
 /// Analyses a test. Degenerate inputs (one student, zero variance, all blank) give
@@ -316,17 +288,11 @@ fn alpha(columns: &[Vec<f64>], totals: &[f64]) -> Stat {
 pub fn analyse(matrix: &ScoreMatrix, rules: &FlagRules) -> TestAnalysis {
     let n = matrix.n_students();
     let k = matrix.n_items();
-    let columns: Vec<Vec<f64>> = (0..k)
-        .map(|i| (0..n).map(|s| matrix.score(s, i)).collect())
-        .collect();
-    let totals: Vec<f64> = (0..n)
-        .map(|s| (0..k).map(|i| matrix.score(s, i)).sum())
-        .collect();
+    let columns: Vec<Vec<f64>> = (0..k).map(|i| (0..n).map(|s| matrix.score(s, i)).collect()).collect();
+    let totals: Vec<f64> = (0..n).map(|s| (0..k).map(|i| matrix.score(s, i)).sum()).collect();
     let cronbach_alpha = alpha(&columns, &totals);
-    let dichotomous = columns
-        .iter()
-        .enumerate()
-        .all(|(i, c)| c.iter().all(|v| *v == 0.0 || *v == matrix.max_points[i]));
+    let dichotomous =
+        columns.iter().enumerate().all(|(i, c)| c.iter().all(|v| *v == 0.0 || *v == matrix.max_points[i]));
     let kr20 = if !dichotomous {
         Stat::Undefined(Undefined::NotDichotomous)
     } else if k < 2 {
@@ -335,24 +301,15 @@ pub fn analyse(matrix: &ScoreMatrix, rules: &FlagRules) -> TestAnalysis {
         Stat::Undefined(Undefined::TooFewStudents)
     } else {
         // With 0/max items rescaled to 0/1, KR-20 is alpha on the 0/1 matrix.
-        let binary: Vec<Vec<f64>> = columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| c.iter().map(|v| v / matrix.max_points[i]).collect())
-            .collect();
+        let binary: Vec<Vec<f64>> =
+            columns.iter().enumerate().map(|(i, c)| c.iter().map(|v| v / matrix.max_points[i]).collect()).collect();
         let binary_totals: Vec<f64> = (0..n).map(|s| binary.iter().map(|c| c[s]).sum()).collect();
         alpha(&binary, &binary_totals)
     };
     let (mean_total, sd_total) = if n == 0 {
-        (
-            Stat::Undefined(Undefined::TooFewStudents),
-            Stat::Undefined(Undefined::TooFewStudents),
-        )
+        (Stat::Undefined(Undefined::TooFewStudents), Stat::Undefined(Undefined::TooFewStudents))
     } else {
-        (
-            Stat::Value(mean(&totals)),
-            Stat::Value(variance(&totals).sqrt()),
-        )
+        (Stat::Value(mean(&totals)), Stat::Value(variance(&totals).sqrt()))
     };
     let mut items = Vec::with_capacity(k);
     for i in 0..k {
@@ -364,15 +321,9 @@ pub fn analyse(matrix: &ScoreMatrix, rules: &FlagRules) -> TestAnalysis {
             Stat::Value(mean(column) / matrix.max_points[i])
         };
         let discrimination = correlation(column, &rest);
-        let n_blank = (0..n)
-            .filter(|s| matrix.scores[s * k + i].is_none())
-            .count();
-        let others: Vec<Vec<f64>> = columns
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| *j != i)
-            .map(|(_, c)| c.clone())
-            .collect();
+        let n_blank = (0..n).filter(|s| matrix.scores[s * k + i].is_none()).count();
+        let others: Vec<Vec<f64>> =
+            columns.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, c)| c.clone()).collect();
         let alpha_if_deleted = alpha(&others, &rest);
         let options = option_stats(matrix, i, &rest);
         let mut flags = Vec::new();
@@ -384,9 +335,7 @@ pub fn analyse(matrix: &ScoreMatrix, rules: &FlagRules) -> TestAnalysis {
             }
         }
         match discrimination {
-            Stat::Value(r) if r < 0.0 => {
-                flags.push(Flag::NegativeDiscrimination { discrimination: r })
-            }
+            Stat::Value(r) if r < 0.0 => flags.push(Flag::NegativeDiscrimination { discrimination: r }),
             Stat::Value(r) if r < rules.low_discrimination_below => {
                 flags.push(Flag::LowDiscrimination { discrimination: r })
             }
@@ -403,44 +352,22 @@ pub fn analyse(matrix: &ScoreMatrix, rules: &FlagRules) -> TestAnalysis {
         if let (Stat::Value(without), Stat::Value(with)) = (alpha_if_deleted, cronbach_alpha)
             && without > with + 0.01
         {
-            flags.push(Flag::AlphaRisesWithoutItem {
-                alpha_without: without,
-            });
+            flags.push(Flag::AlphaRisesWithoutItem { alpha_without: without });
         }
-        let key_disc = options
-            .iter()
-            .find(|o| o.is_key)
-            .and_then(|o| o.discrimination.value());
+        let key_disc = options.iter().find(|o| o.is_key).and_then(|o| o.discrimination.value());
         for o in options.iter().filter(|o| !o.is_key) {
             if o.count == 0 {
-                flags.push(Flag::DistractorNeverChosen {
-                    option: o.option.clone(),
-                });
+                flags.push(Flag::DistractorNeverChosen { option: o.option.clone() });
             } else if let (Some(d), Some(kd)) = (o.discrimination.value(), key_disc)
                 && d > 0.0
                 && d > kd
             {
-                flags.push(Flag::DistractorAttractsStrong {
-                    option: o.option.clone(),
-                });
+                flags.push(Flag::DistractorAttractsStrong { option: o.option.clone() });
             }
         }
-        items.push(ItemStats {
-            difficulty,
-            discrimination,
-            n_blank,
-            alpha_if_deleted,
-            options,
-            flags,
-        });
+        items.push(ItemStats { difficulty, discrimination, n_blank, alpha_if_deleted, options, flags });
     }
-    TestAnalysis {
-        items,
-        kr20,
-        cronbach_alpha,
-        mean_total,
-        sd_total,
-    }
+    TestAnalysis { items, kr20, cronbach_alpha, mean_total, sd_total }
 }
 
 fn option_stats(matrix: &ScoreMatrix, item: usize, rest: &[f64]) -> Vec<OptionStats> {
@@ -450,10 +377,7 @@ fn option_stats(matrix: &ScoreMatrix, item: usize, rest: &[f64]) -> Vec<OptionSt
     let k = matrix.n_items();
     let n = matrix.n_students();
     let key = matrix.keys[item].clone();
-    if key.is_none()
-        && matrix.offered[item].is_empty()
-        && (0..n).all(|s| choices[s * k + item].is_none())
-    {
+    if key.is_none() && matrix.offered[item].is_empty() && (0..n).all(|s| choices[s * k + item].is_none()) {
         return Vec::new();
     }
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
@@ -472,11 +396,7 @@ fn option_stats(matrix: &ScoreMatrix, item: usize, rest: &[f64]) -> Vec<OptionSt
         .into_iter()
         .map(|(option, count)| {
             let chose: Vec<f64> = (0..n)
-                .map(|s| {
-                    f64::from(u8::from(
-                        choices[s * k + item].as_deref() == Some(option.as_str()),
-                    ))
-                })
+                .map(|s| f64::from(u8::from(choices[s * k + item].as_deref() == Some(option.as_str()))))
                 .collect();
             #[allow(clippy::cast_precision_loss)]
             let proportion = if n == 0 { 0.0 } else { count as f64 / n as f64 };

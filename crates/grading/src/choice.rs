@@ -46,20 +46,14 @@ impl ChoiceChecker {
         let mut options = BTreeSet::new();
         for o in &key.options {
             if !options.insert(o.clone()) {
-                return Err(GradingError::DuplicateOption {
-                    item: item.into(),
-                    option: o.to_string(),
-                });
+                return Err(GradingError::DuplicateOption { item: item.into(), option: o.to_string() });
             }
         }
         if key.correct.is_empty() {
             return Err(GradingError::NoCorrectOption { item: item.into() });
         }
         if let Some(o) = key.correct.iter().find(|o| !options.contains(*o)) {
-            return Err(GradingError::UnknownCorrectOption {
-                item: item.into(),
-                option: o.to_string(),
-            });
+            return Err(GradingError::UnknownCorrectOption { item: item.into(), option: o.to_string() });
         }
         if let PartialCredit::NoWrongPartial { partial } = key.partial_credit
             && !(0.0..=1.0).contains(&partial)
@@ -90,10 +84,7 @@ impl ChoiceChecker {
         }
         if self.single {
             if chosen.len() > 1 {
-                feedback.push(Feedback::TooManySelected {
-                    selected: chosen.len(),
-                    max: 1,
-                });
+                feedback.push(Feedback::TooManySelected { selected: chosen.len(), max: 1 });
                 return Grade::scored(0.0, max_points, feedback, Confidence::CERTAIN);
             }
             let pick = chosen.iter().next().expect("non-empty selection");
@@ -103,12 +94,7 @@ impl ChoiceChecker {
             } else {
                 Feedback::SelectedWrong(pick.to_string())
             });
-            return Grade::scored(
-                if right { 1.0 } else { 0.0 },
-                max_points,
-                feedback,
-                Confidence::CERTAIN,
-            );
+            return Grade::scored(if right { 1.0 } else { 0.0 }, max_points, feedback, Confidence::CERTAIN);
         }
         let mut hits = 0usize;
         let mut wrong = 0usize;
@@ -131,10 +117,9 @@ impl ChoiceChecker {
         #[allow(clippy::cast_precision_loss)]
         let (credit, rule) = match self.partial_credit {
             PartialCredit::AllOrNothing => (if all_right { 1.0 } else { 0.0 }, "all or nothing"),
-            PartialCredit::RightMinusWrong => (
-                ((hits as f64 - wrong as f64) / n_correct as f64).max(0.0),
-                "right minus wrong",
-            ),
+            PartialCredit::RightMinusWrong => {
+                (((hits as f64 - wrong as f64) / n_correct as f64).max(0.0), "right minus wrong")
+            }
             PartialCredit::PerOption => {
                 let n = self.options.len().max(1);
                 let missed = n_correct - hits;
@@ -163,12 +148,8 @@ impl ChoiceChecker {
 pub fn parse_true_false(text: &str) -> Option<bool> {
     let t = text.trim().to_lowercase();
     match t.as_str() {
-        "t" | "true" | "yes" | "y" | "对" | "正确" | "是" | "√" | "✓" | "✔" | "1" => {
-            Some(true)
-        }
-        "f" | "false" | "no" | "n" | "错" | "错误" | "否" | "×" | "✗" | "✘" | "x" | "0" => {
-            Some(false)
-        }
+        "t" | "true" | "yes" | "y" | "对" | "正确" | "是" | "√" | "✓" | "✔" | "1" => Some(true),
+        "f" | "false" | "no" | "n" | "错" | "错误" | "否" | "×" | "✗" | "✘" | "x" | "0" => Some(false),
         _ => None,
     }
 }

@@ -34,10 +34,7 @@ pub enum GradingError {
     #[error("item {item}: {problem}")]
     InvalidKey { item: String, problem: String },
     #[error("the answer does not fit this item: expected {expected}, got {got}")]
-    WrongResponseKind {
-        expected: &'static str,
-        got: &'static str,
-    },
+    WrongResponseKind { expected: &'static str, got: &'static str },
     #[error("invalid id {0:?}: ids are 1 to 128 bytes with no control characters")]
     InvalidId(String),
     #[error("points must be a finite number from 0 to {max}, got {got}")]

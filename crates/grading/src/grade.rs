@@ -12,11 +12,7 @@ impl Confidence {
 
     /// Clamps into `0..=1`; NaN becomes 0.
     pub fn new(value: f64) -> Confidence {
-        if value.is_nan() {
-            Confidence(0.0)
-        } else {
-            Confidence(value.clamp(0.0, 1.0))
-        }
+        if value.is_nan() { Confidence(0.0) } else { Confidence(value.clamp(0.0, 1.0)) }
     }
 
     pub fn value(self) -> f64 {
@@ -56,12 +52,7 @@ pub enum Feedback {
     /// Choice items: more options selected than the item allows.
     TooManySelected { selected: usize, max: usize },
     /// Numeric items: how far the answer is from the key, in the key's unit.
-    NumericDistance {
-        answer: f64,
-        expected: f64,
-        tolerance: f64,
-        within: bool,
-    },
+    NumericDistance { answer: f64, expected: f64, tolerance: f64, within: bool },
     /// Numeric items: the answer was converted from its unit to the key's unit.
     ConvertedUnit { from: String, to: String },
     /// Numeric items: the key expects a unit and the answer has none.
@@ -97,33 +88,13 @@ pub struct Grade {
 }
 
 impl Grade {
-    pub(crate) fn scored(
-        credit: f64,
-        max_points: f64,
-        feedback: Vec<Feedback>,
-        confidence: Confidence,
-    ) -> Grade {
-        let credit = if credit.is_nan() {
-            0.0
-        } else {
-            credit.clamp(0.0, 1.0)
-        };
-        Grade {
-            outcome: Outcome::Scored {
-                points: credit * max_points,
-                max_points,
-            },
-            feedback,
-            confidence,
-        }
+    pub(crate) fn scored(credit: f64, max_points: f64, feedback: Vec<Feedback>, confidence: Confidence) -> Grade {
+        let credit = if credit.is_nan() { 0.0 } else { credit.clamp(0.0, 1.0) };
+        Grade { outcome: Outcome::Scored { points: credit * max_points, max_points }, feedback, confidence }
     }
 
     pub(crate) fn needs_teacher(feedback: Vec<Feedback>) -> Grade {
-        Grade {
-            outcome: Outcome::NeedsTeacher,
-            feedback,
-            confidence: Confidence::NONE,
-        }
+        Grade { outcome: Outcome::NeedsTeacher, feedback, confidence: Confidence::NONE }
     }
 
     /// Points awarded, if the machine scored the response.

@@ -29,14 +29,8 @@ pub enum AnswerKey {
     Numeric(NumericKey),
     Math(MathKey),
     FillIn(FillInKey),
-    Ordering {
-        correct: Vec<OptionId>,
-        credit: OrderCredit,
-    },
-    Matching {
-        pairs: Vec<(OptionId, OptionId)>,
-        credit: MatchCredit,
-    },
+    Ordering { correct: Vec<OptionId>, credit: OrderCredit },
+    Matching { pairs: Vec<(OptionId, OptionId)>, credit: MatchCredit },
     FreeText(FreeTextKey),
 }
 
@@ -114,10 +108,7 @@ enum Checker {
     Choice(ChoiceChecker),
     TrueFalse(bool),
     Numeric(NumericChecker),
-    Math {
-        reference: Box<MathAnswer>,
-        settings: MathSettings,
-    },
+    Math { reference: Box<MathAnswer>, settings: MathSettings },
     FillIn(Vec<CompiledBlank>),
     Ordering(OrderingChecker),
     Matching(MatchingChecker),
@@ -140,10 +131,7 @@ impl Item {
         if !(self.max_points.is_finite() && self.max_points > 0.0) {
             return Err(GradingError::InvalidKey {
                 item: self.id.to_string(),
-                problem: format!(
-                    "max points must be a finite number > 0, got {}",
-                    self.max_points
-                ),
+                problem: format!("max points must be a finite number > 0, got {}", self.max_points),
             });
         }
         let item = self.id.as_str();
@@ -153,10 +141,7 @@ impl Item {
             AnswerKey::Numeric(key) => Checker::Numeric(NumericChecker::new(item, key)?),
             AnswerKey::Math(key) => {
                 let reference = MathAnswer::parse(&key.reference, &key.settings).map_err(|e| {
-                    GradingError::InvalidKey {
-                        item: item.into(),
-                        problem: format!("reference answer: {e}"),
-                    }
+                    GradingError::InvalidKey { item: item.into(), problem: format!("reference answer: {e}") }
                 })?;
                 if let Some(e) = reference.error() {
                     return Err(GradingError::InvalidKey {
@@ -164,10 +149,7 @@ impl Item {
                         problem: format!("reference answer: {e}"),
                     });
                 }
-                Checker::Math {
-                    reference: Box::new(reference),
-                    settings: key.settings,
-                }
+                Checker::Math { reference: Box::new(reference), settings: key.settings }
             }
             AnswerKey::FillIn(key) => {
                 if key.blanks.is_empty() {
@@ -194,27 +176,15 @@ impl Item {
                             problem: format!("blank {} has no accepted answer", k + 1),
                         });
                     }
-                    blanks.push(CompiledBlank {
-                        rules: blank.rules,
-                        accepted,
-                        exact,
-                    });
+                    blanks.push(CompiledBlank { rules: blank.rules, accepted, exact });
                 }
                 Checker::FillIn(blanks)
             }
-            AnswerKey::Ordering { correct, credit } => {
-                Checker::Ordering(OrderingChecker::new(item, correct, *credit)?)
-            }
-            AnswerKey::Matching { pairs, credit } => {
-                Checker::Matching(MatchingChecker::new(item, pairs, *credit)?)
-            }
+            AnswerKey::Ordering { correct, credit } => Checker::Ordering(OrderingChecker::new(item, correct, *credit)?),
+            AnswerKey::Matching { pairs, credit } => Checker::Matching(MatchingChecker::new(item, pairs, *credit)?),
             AnswerKey::FreeText(key) => Checker::FreeText(key.clone()),
         };
-        Ok(CompiledItem {
-            id: self.id.clone(),
-            max_points: self.max_points,
-            checker,
-        })
+        Ok(CompiledItem { id: self.id.clone(), max_points: self.max_points, checker })
     }
 }
 
@@ -222,13 +192,7 @@ impl Item {
 /// `scoring` crate. It returns `None` when it has no model for the item; the response then
 /// waits for a teacher. Its grade should carry its own confidence and feedback.
 pub trait FreeTextScorer {
-    fn score(
-        &self,
-        item: &ItemId,
-        key: &FreeTextKey,
-        max_points: f64,
-        answer: &str,
-    ) -> Option<Grade>;
+    fn score(&self, item: &ItemId, key: &FreeTextKey, max_points: f64, answer: &str) -> Option<Grade>;
 }
 
 impl CompiledItem {
@@ -236,9 +200,9 @@ impl CompiledItem {
     pub fn grade_with(&self, response: &Response, scorer: &dyn FreeTextScorer) -> Grade {
         let grade = self.grade(response);
         match (&grade.outcome, &self.checker, response) {
-            (Outcome::NeedsScorer, Checker::FreeText(key), Response::Text(answer)) => scorer
-                .score(&self.id, key, self.max_points, answer)
-                .unwrap_or(grade),
+            (Outcome::NeedsScorer, Checker::FreeText(key), Response::Text(answer)) => {
+                scorer.score(&self.id, key, self.max_points, answer).unwrap_or(grade)
+            }
             _ => grade,
         }
     }
@@ -251,23 +215,12 @@ impl CompiledItem {
             return Grade::scored(0.0, max, vec![Feedback::Blank], Confidence::CERTAIN);
         }
         if let Response::Text(t) = response {
-            let limit = if matches!(self.checker, Checker::FreeText(_)) {
-                MAX_FREE_TEXT_BYTES
-            } else {
-                MAX_SHORT_ANSWER_BYTES
-            };
+            let limit =
+                if matches!(self.checker, Checker::FreeText(_)) { MAX_FREE_TEXT_BYTES } else { MAX_SHORT_ANSWER_BYTES };
             if t.len() > limit {
                 // Graded 0, but uncertain: a teacher should see what was pasted.
-                let e = GradingError::AnswerTooLong {
-                    len: t.len(),
-                    max: limit,
-                };
-                return Grade::scored(
-                    0.0,
-                    max,
-                    vec![Feedback::Unreadable(e.to_string())],
-                    Confidence::new(0.5),
-                );
+                let e = GradingError::AnswerTooLong { len: t.len(), max: limit };
+                return Grade::scored(0.0, max, vec![Feedback::Unreadable(e.to_string())], Confidence::new(0.5));
             }
             if t.trim().is_empty() {
                 return Grade::scored(0.0, max, vec![Feedback::Blank], Confidence::CERTAIN);
@@ -281,20 +234,12 @@ impl CompiledItem {
                 None => Grade::scored(
                     0.0,
                     max,
-                    vec![Feedback::Unreadable(format!(
-                        "{t:?} is neither true nor false"
-                    ))],
+                    vec![Feedback::Unreadable(format!("{t:?} is neither true nor false"))],
                     Confidence::new(0.6),
                 ),
             },
             (Checker::Numeric(c), Response::Text(t)) => c.grade(t, max),
-            (
-                Checker::Math {
-                    reference,
-                    settings,
-                },
-                Response::Text(t),
-            ) => grade_math(reference, settings, t, max),
+            (Checker::Math { reference, settings }, Response::Text(t)) => grade_math(reference, settings, t, max),
             (Checker::FillIn(blanks), Response::Text(t)) if blanks.len() == 1 => {
                 fill_in(blanks, std::slice::from_ref(t), max)
             }
@@ -307,10 +252,7 @@ impl CompiledItem {
                 confidence: Confidence::NONE,
             },
             (checker, other) => {
-                let e = GradingError::WrongResponseKind {
-                    expected: checker.expects(),
-                    got: other.kind(),
-                };
+                let e = GradingError::WrongResponseKind { expected: checker.expects(), got: other.kind() };
                 Grade::needs_teacher(vec![Feedback::Unreadable(e.to_string())])
             }
         }
@@ -332,47 +274,27 @@ impl Checker {
 
 fn true_false(key: bool, given: bool, max: f64) -> Grade {
     let right = key == given;
-    let fb = if right {
-        Feedback::SelectedCorrect(given.to_string())
-    } else {
-        Feedback::SelectedWrong(given.to_string())
-    };
-    Grade::scored(
-        if right { 1.0 } else { 0.0 },
-        max,
-        vec![fb],
-        Confidence::CERTAIN,
-    )
+    let fb =
+        if right { Feedback::SelectedCorrect(given.to_string()) } else { Feedback::SelectedWrong(given.to_string()) };
+    Grade::scored(if right { 1.0 } else { 0.0 }, max, vec![fb], Confidence::CERTAIN)
 }
 
 fn grade_math(reference: &MathAnswer, settings: &MathSettings, text: &str, max: f64) -> Grade {
     let answer = match MathAnswer::parse(text, settings) {
         Ok(a) => a,
         Err(e) => {
-            return Grade::scored(
-                0.0,
-                max,
-                vec![Feedback::Unreadable(e.to_string())],
-                Confidence::CERTAIN,
-            );
+            return Grade::scored(0.0, max, vec![Feedback::Unreadable(e.to_string())], Confidence::CERTAIN);
         }
     };
     let verdict = math::compare(reference, &answer, settings);
     let confidence = verdict.confidence();
     match verdict {
-        MathVerdict::Equivalent(how) => {
-            Grade::scored(1.0, max, vec![Feedback::MathEquivalent(how)], confidence)
-        }
-        MathVerdict::NotEquivalent => {
-            Grade::scored(0.0, max, vec![Feedback::MathNotEquivalent], confidence)
-        }
+        MathVerdict::Equivalent(how) => Grade::scored(1.0, max, vec![Feedback::MathEquivalent(how)], confidence),
+        MathVerdict::NotEquivalent => Grade::scored(0.0, max, vec![Feedback::MathNotEquivalent], confidence),
         // Unreadable math may be right in a notation we do not read: a suggestion of 0.
-        MathVerdict::Unreadable(e) | MathVerdict::ReferenceUnreadable(e) => Grade::scored(
-            0.0,
-            max,
-            vec![Feedback::Unreadable(e.to_string())],
-            confidence,
-        ),
+        MathVerdict::Unreadable(e) | MathVerdict::ReferenceUnreadable(e) => {
+            Grade::scored(0.0, max, vec![Feedback::Unreadable(e.to_string())], confidence)
+        }
     }
 }
 
@@ -389,10 +311,7 @@ fn fill_in(blanks: &[CompiledBlank], given: &[String], max: f64) -> Grade {
         // An answer typed exactly as accepted needs no normalisation.
         if let Some(accepted) = blank.exact.get(answer) {
             right += 1;
-            feedback.push(Feedback::BlankMatched {
-                blank: k,
-                accepted: accepted.clone(),
-            });
+            feedback.push(Feedback::BlankMatched { blank: k, accepted: accepted.clone() });
             continue;
         }
         let (n, applied) = normalise(answer, &blank.rules);
@@ -404,10 +323,7 @@ fn fill_in(blanks: &[CompiledBlank], given: &[String], max: f64) -> Grade {
         match blank.accepted.get(&n) {
             Some(accepted) if !n.is_empty() => {
                 right += 1;
-                feedback.push(Feedback::BlankMatched {
-                    blank: k,
-                    accepted: accepted.clone(),
-                });
+                feedback.push(Feedback::BlankMatched { blank: k, accepted: accepted.clone() });
             }
             _ => feedback.push(Feedback::BlankWrong { blank: k }),
         }
@@ -419,11 +335,7 @@ fn fill_in(blanks: &[CompiledBlank], given: &[String], max: f64) -> Grade {
     #[allow(clippy::cast_precision_loss)]
     let credit = right as f64 / blanks.len() as f64;
     // A wrong blank may be a synonym nobody listed: certain when right, less when wrong.
-    let confidence = if right == blanks.len() {
-        Confidence::CERTAIN
-    } else {
-        Confidence::new(0.9)
-    };
+    let confidence = if right == blanks.len() { Confidence::CERTAIN } else { Confidence::new(0.9) };
     Grade::scored(credit, max, feedback, confidence)
 }
 

@@ -73,10 +73,7 @@ impl MathSettings {
             lists: ListOrder::Unordered,
             strict_variables: true,
             relation_matches_interval: true,
-            extraction: Extraction {
-                latex: true,
-                plain: true,
-            },
+            extraction: Extraction { latex: true, plain: true },
         }
     }
 }
@@ -94,10 +91,7 @@ impl MathAnswer {
     /// answer that cannot be read is kept (with its reason) and compared as text.
     pub fn parse(text: &str, settings: &MathSettings) -> Result<MathAnswer, GradingError> {
         if text.len() > MAX_MATH_ANSWER_BYTES {
-            return Err(GradingError::AnswerTooLong {
-                len: text.len(),
-                max: MAX_MATH_ANSWER_BYTES,
-            });
+            return Err(GradingError::AnswerTooLong { len: text.len(), max: MAX_MATH_ANSWER_BYTES });
         }
         if text.trim().is_empty() {
             return Err(GradingError::EmptyAnswer);
@@ -107,33 +101,20 @@ impl MathAnswer {
             // Math without delimiters or prose that fails to parse is the student's answer as
             // written: report why, rather than grading a number picked out of it.
             Some(Err((src, e))) => {
-                return Ok(MathAnswer {
-                    parsed: Err(e),
-                    text: src,
-                });
+                return Ok(MathAnswer { parsed: Err(e), text: src });
             }
             None => {}
         }
         let mut first_text: Option<String> = None;
         let mut first_error: Option<GradingError> = None;
-        let look = extract::Look {
-            latex: settings.extraction.latex,
-            plain: settings.extraction.plain,
-        };
+        let look = extract::Look { latex: settings.extraction.latex, plain: settings.extraction.plain };
         for group in extract::candidates(text, look) {
             for candidate in group {
                 let src = normalize::normalize(&candidate.src);
                 match parse_source(&src) {
                     Ok(node) => {
-                        let node = if candidate.percent {
-                            parser::Node::Percent(Box::new(node))
-                        } else {
-                            node
-                        };
-                        return Ok(MathAnswer {
-                            parsed: Ok(node),
-                            text: src,
-                        });
+                        let node = if candidate.percent { parser::Node::Percent(Box::new(node)) } else { node };
+                        return Ok(MathAnswer { parsed: Ok(node), text: src });
                     }
                     Err(e) => {
                         first_text.get_or_insert(src);
@@ -167,30 +148,15 @@ fn whole_text(text: &str) -> Option<Result<MathAnswer, (String, GradingError)>> 
     let t = unescaped.trim();
     if let Some(src) = standalone_number(t) {
         let node = parse_source(&src.0).ok()?;
-        let node = if src.1 {
-            parser::Node::Percent(Box::new(node))
-        } else {
-            node
-        };
-        return Some(Ok(MathAnswer {
-            parsed: Ok(node),
-            text: src.0,
-        }));
+        let node = if src.1 { parser::Node::Percent(Box::new(node)) } else { node };
+        return Some(Ok(MathAnswer { parsed: Ok(node), text: src.0 }));
     }
-    if t.contains('$')
-        || t.contains("\\(")
-        || t.contains("\\[")
-        || t.contains("boxed")
-        || looks_like_prose(t)
-    {
+    if t.contains('$') || t.contains("\\(") || t.contains("\\[") || t.contains("boxed") || looks_like_prose(t) {
         return None;
     }
     let src = normalize::normalize(t);
     Some(match parse_source(&src) {
-        Ok(node) => Ok(MathAnswer {
-            parsed: Ok(node),
-            text: src,
-        }),
+        Ok(node) => Ok(MathAnswer { parsed: Ok(node), text: src }),
         Err(e) => Err((src, e)),
     })
 }
@@ -208,15 +174,8 @@ fn standalone_number(t: &str) -> Option<(String, bool)> {
     }
     let (number, end) = extract::plain_number(&chars, i)?;
     let mut rest: String = chars[end..].iter().collect();
-    rest = rest
-        .trim()
-        .trim_start_matches(['$', '€', '£', '¥'])
-        .trim()
-        .to_string();
-    let percent = matches!(
-        rest.to_ascii_lowercase().as_str(),
-        "%" | "percent" | "percentage" | "pct"
-    );
+    rest = rest.trim().trim_start_matches(['$', '€', '£', '¥']).trim().to_string();
+    let percent = matches!(rest.to_ascii_lowercase().as_str(), "%" | "percent" | "percentage" | "pct");
     (rest.is_empty() || percent).then_some((number, percent))
 }
 
@@ -227,14 +186,12 @@ fn looks_like_prose(t: &str) -> bool {
     while let Some(p) = rest.find('\\') {
         cleaned.push_str(&rest[..p]);
         let after = &rest[p + 1..];
-        let name_len = after
-            .find(|c: char| !c.is_ascii_alphabetic())
-            .unwrap_or(after.len());
+        let name_len = after.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(after.len());
         let name = &after[..name_len];
         let tail = &after[name_len..];
         let groups_to_skip = match name {
-            "begin" | "end" | "text" | "textbf" | "textit" | "textrm" | "textnormal" | "mbox"
-            | "mathrm" | "mathbf" | "operatorname" => 1,
+            "begin" | "end" | "text" | "textbf" | "textit" | "textrm" | "textnormal" | "mbox" | "mathrm" | "mathbf"
+            | "operatorname" => 1,
             _ => 0,
         };
         cleaned.push(' ');
@@ -260,10 +217,7 @@ fn looks_like_prose(t: &str) -> bool {
             if word.len() >= 3 && !words_after_backslash {
                 let w = word.to_ascii_lowercase();
                 let known = lexer::PLAIN_NAMES.contains(&w.as_str())
-                    || matches!(
-                        w.as_str(),
-                        "and" | "percent" | "percentage" | "pct" | "arcsin" | "arccos" | "arctan"
-                    );
+                    || matches!(w.as_str(), "and" | "percent" | "percentage" | "pct" | "arcsin" | "arccos" | "arctan");
                 if !known {
                     return true;
                 }
@@ -322,11 +276,7 @@ impl MathVerdict {
 }
 
 /// Compares a parsed answer with a parsed reference under `settings`.
-pub fn compare(
-    reference: &MathAnswer,
-    answer: &MathAnswer,
-    settings: &MathSettings,
-) -> MathVerdict {
+pub fn compare(reference: &MathAnswer, answer: &MathAnswer, settings: &MathSettings) -> MathVerdict {
     let gold = match &reference.parsed {
         Ok(node) => node,
         Err(e) => {

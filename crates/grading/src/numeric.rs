@@ -107,11 +107,8 @@ pub fn parse_quantity(text: &str) -> Result<Quantity, GradingError> {
     if !mantissa.bytes().any(|b| b.is_ascii_digit()) {
         return Err(not_a_number());
     }
-    let digits: Cow<'_, str> = if has_separator {
-        Cow::Owned(mantissa.replace(',', ""))
-    } else {
-        Cow::Borrowed(mantissa)
-    };
+    let digits: Cow<'_, str> =
+        if has_separator { Cow::Owned(mantissa.replace(',', "")) } else { Cow::Borrowed(mantissa) };
     let mut value: f64 = digits.parse().map_err(|_| not_a_number())?;
     let sig_figs = Some(sig_fig_range(&digits));
     let mut rest = t[i..].trim_start();
@@ -136,9 +133,7 @@ pub fn parse_quantity(text: &str) -> Result<Quantity, GradingError> {
         value = if exact_fraction {
             value * 10f64.powi(e)
         } else {
-            format!("{digits}e{e}")
-                .parse()
-                .map_err(|_| not_a_number())?
+            format!("{digits}e{e}").parse().map_err(|_| not_a_number())?
         };
         rest = after_exp;
     }
@@ -146,19 +141,11 @@ pub fn parse_quantity(text: &str) -> Result<Quantity, GradingError> {
     if !value.is_finite() {
         return Err(not_a_number());
     }
-    Ok(Quantity {
-        value,
-        sig_figs: if exact_fraction { None } else { sig_figs },
-        unit: rest.trim().to_string(),
-    })
+    Ok(Quantity { value, sig_figs: if exact_fraction { None } else { sig_figs }, unit: rest.trim().to_string() })
 }
 
 fn thousands_group_follows(after_comma: &[u8]) -> bool {
-    after_comma
-        .iter()
-        .take_while(|b| b.is_ascii_digit())
-        .count()
-        == 3
+    after_comma.iter().take_while(|b| b.is_ascii_digit()).count() == 3
 }
 
 /// Significant figures of a written mantissa such as `0.00120` (3) or `1200` (2 to 4).
@@ -185,10 +172,7 @@ fn sig_fig_range(digits: &str) -> (u32, u32) {
 /// text after it, or `None` and the text unchanged.
 fn read_exponent(rest: &str) -> (Option<i32>, &str) {
     let signed_len = |s: &str| {
-        s.bytes()
-            .enumerate()
-            .take_while(|(k, b)| b.is_ascii_digit() || (*k == 0 && (*b == b'-' || *b == b'+')))
-            .count()
+        s.bytes().enumerate().take_while(|(k, b)| b.is_ascii_digit() || (*k == 0 && (*b == b'-' || *b == b'+'))).count()
     };
     let r = rest.trim_start();
     if let Some(after) = r.strip_prefix(['e', 'E']) {
@@ -211,11 +195,7 @@ fn read_exponent(rest: &str) -> (Option<i32>, &str) {
             let n = signed_len(inner);
             if let Ok(e) = inner[..n].parse::<i32>() {
                 let tail = &inner[n..];
-                let tail = if braced {
-                    tail.strip_prefix('}').unwrap_or(tail)
-                } else {
-                    tail
-                };
+                let tail = if braced { tail.strip_prefix('}').unwrap_or(tail) } else { tail };
                 return (Some(e), tail);
             }
         }
@@ -227,9 +207,7 @@ fn read_exponent(rest: &str) -> (Option<i32>, &str) {
             if c == '⁻' && used == 0 {
                 negative = true;
             } else if let Some(d) = SUPERSCRIPTS.chars().position(|s| s == c) {
-                e = e
-                    .saturating_mul(10)
-                    .saturating_add(i32::try_from(d).unwrap_or(0));
+                e = e.saturating_mul(10).saturating_add(i32::try_from(d).unwrap_or(0));
             } else {
                 break;
             }
@@ -269,19 +247,12 @@ impl NumericChecker {
         }
         let key_unit = match &key.unit {
             UnitRule::None => None,
-            UnitRule::Expected { unit, .. } => {
-                Some(
-                    units::parse_unit(unit).map_err(|e| GradingError::InvalidKey {
-                        item: item.into(),
-                        problem: e.to_string(),
-                    })?,
-                )
-            }
+            UnitRule::Expected { unit, .. } => Some(
+                units::parse_unit(unit)
+                    .map_err(|e| GradingError::InvalidKey { item: item.into(), problem: e.to_string() })?,
+            ),
         };
-        Ok(NumericChecker {
-            key: key.clone(),
-            key_unit,
-        })
+        Ok(NumericChecker { key: key.clone(), key_unit })
     }
 
     pub(crate) fn grade(&self, answer: &str, max_points: f64) -> Grade {
@@ -291,64 +262,38 @@ impl NumericChecker {
                 return Grade::scored(0.0, max_points, vec![Feedback::Blank], Confidence::CERTAIN);
             }
             Err(e) => {
-                return Grade::scored(
-                    0.0,
-                    max_points,
-                    vec![Feedback::Unreadable(e.to_string())],
-                    Confidence::new(0.6),
-                );
+                return Grade::scored(0.0, max_points, vec![Feedback::Unreadable(e.to_string())], Confidence::new(0.6));
             }
         };
         let mut feedback = Vec::new();
         let mut credit = 1.0;
         let mut confidence = Confidence::CERTAIN;
         let mut value = quantity.value;
-        if let (
-            UnitRule::Expected {
-                unit,
-                missing_credit,
-            },
-            Some(key_unit),
-        ) = (&self.key.unit, &self.key_unit)
-        {
+        if let (UnitRule::Expected { unit, missing_credit }, Some(key_unit)) = (&self.key.unit, &self.key_unit) {
             if quantity.unit.is_empty() {
-                feedback.push(Feedback::MissingUnit {
-                    expected: unit.clone(),
-                });
+                feedback.push(Feedback::MissingUnit { expected: unit.clone() });
                 credit *= missing_credit.clamp(0.0, 1.0);
             } else {
                 // The key's own unit, written as in the key, needs no parsing.
-                let given = if quantity.unit == *unit {
-                    Ok(*key_unit)
-                } else {
-                    units::parse_unit(&quantity.unit)
-                };
+                let given = if quantity.unit == *unit { Ok(*key_unit) } else { units::parse_unit(&quantity.unit) };
                 match given {
                     Ok(given) => match units::convert(value, &given, key_unit) {
                         Some(v) => {
                             if quantity.unit != *unit {
-                                feedback.push(Feedback::ConvertedUnit {
-                                    from: quantity.unit.clone(),
-                                    to: unit.clone(),
-                                });
+                                feedback
+                                    .push(Feedback::ConvertedUnit { from: quantity.unit.clone(), to: unit.clone() });
                             }
                             value = v;
                         }
                         None => {
-                            feedback.push(Feedback::WrongUnit {
-                                given: quantity.unit.clone(),
-                                expected: unit.clone(),
-                            });
+                            feedback.push(Feedback::WrongUnit { given: quantity.unit.clone(), expected: unit.clone() });
                             return Grade::scored(0.0, max_points, feedback, Confidence::CERTAIN);
                         }
                     },
                     Err(_) => {
                         // An unknown unit may still be right (a synonym not in the table):
                         // a teacher should look.
-                        feedback.push(Feedback::WrongUnit {
-                            given: quantity.unit.clone(),
-                            expected: unit.clone(),
-                        });
+                        feedback.push(Feedback::WrongUnit { given: quantity.unit.clone(), expected: unit.clone() });
                         confidence = Confidence::new(0.5);
                         credit *= missing_credit.clamp(0.0, 1.0);
                     }
@@ -363,12 +308,7 @@ impl NumericChecker {
         let distance = (value - self.key.value).abs();
         // A hair of slack so that 0.1 + 0.2 style rounding never decides a grade.
         let within = distance <= tolerance + 1e-12 * self.key.value.abs().max(1.0);
-        feedback.push(Feedback::NumericDistance {
-            answer: value,
-            expected: self.key.value,
-            tolerance,
-            within,
-        });
+        feedback.push(Feedback::NumericDistance { answer: value, expected: self.key.value, tolerance, within });
         if !within {
             return Grade::scored(0.0, max_points, feedback, confidence);
         }
@@ -376,10 +316,7 @@ impl NumericChecker {
             && !(min..=max).contains(&rule.required)
         {
             let given = if rule.required < min { min } else { max };
-            feedback.push(Feedback::SignificantFigures {
-                given,
-                required: rule.required,
-            });
+            feedback.push(Feedback::SignificantFigures { given, required: rule.required });
             credit *= rule.credit_if_wrong.clamp(0.0, 1.0);
         }
         Grade::scored(credit, max_points, feedback, confidence)

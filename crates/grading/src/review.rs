@@ -30,31 +30,11 @@ pub enum Status {
 /// One step in an entry's history.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
-    Suggested {
-        points: Option<f64>,
-        confidence: Confidence,
-    },
-    Accepted {
-        by: PersonId,
-        at: Timestamp,
-        points: f64,
-    },
-    Overridden {
-        by: PersonId,
-        at: Timestamp,
-        from: Option<f64>,
-        to: f64,
-        note: Option<String>,
-    },
-    Released {
-        by: PersonId,
-        at: Timestamp,
-        points: f64,
-    },
-    Reopened {
-        by: PersonId,
-        at: Timestamp,
-    },
+    Suggested { points: Option<f64>, confidence: Confidence },
+    Accepted { by: PersonId, at: Timestamp, points: f64 },
+    Overridden { by: PersonId, at: Timestamp, from: Option<f64>, to: f64, note: Option<String> },
+    Released { by: PersonId, at: Timestamp, points: f64 },
+    Reopened { by: PersonId, at: Timestamp },
 }
 
 /// The grade of one response and how it got there.
@@ -75,9 +55,7 @@ impl Entry {
     pub fn current_points(&self) -> Option<f64> {
         match self.status {
             Status::Suggested { points } => points,
-            Status::Accepted { points }
-            | Status::Overridden { points }
-            | Status::Released { points } => Some(points),
+            Status::Accepted { points } | Status::Overridden { points } | Status::Released { points } => Some(points),
         }
     }
 
@@ -145,10 +123,7 @@ impl Gradebook {
             _ => self.entries.get(&response).map_or(0.0, |e| e.max_points),
         };
         let points = grade.points();
-        let event = Event::Suggested {
-            points,
-            confidence: grade.confidence,
-        };
+        let event = Event::Suggested { points, confidence: grade.confidence };
         match self.entries.get_mut(&response) {
             Some(entry) => {
                 entry.machine = grade;
@@ -177,52 +152,28 @@ impl Gradebook {
     }
 
     /// Sets the maximum points of a response whose machine grade had none (free text).
-    pub fn set_max_points(
-        &mut self,
-        response: &ResponseId,
-        max_points: f64,
-    ) -> Result<(), GradingError> {
+    pub fn set_max_points(&mut self, response: &ResponseId, max_points: f64) -> Result<(), GradingError> {
         if !(max_points.is_finite() && max_points > 0.0) {
-            return Err(GradingError::InvalidPoints {
-                got: max_points,
-                max: f64::INFINITY,
-            });
+            return Err(GradingError::InvalidPoints { got: max_points, max: f64::INFINITY });
         }
-        let entry = self
-            .entries
-            .get_mut(response)
-            .ok_or_else(|| GradingError::UnknownResponse(response.to_string()))?;
+        let entry =
+            self.entries.get_mut(response).ok_or_else(|| GradingError::UnknownResponse(response.to_string()))?;
         entry.max_points = max_points;
         Ok(())
     }
 
     /// The teacher agrees with the machine's points.
-    pub fn accept(
-        &mut self,
-        response: &ResponseId,
-        by: &PersonId,
-        at: Timestamp,
-    ) -> Result<f64, GradingError> {
-        let entry = self
-            .entries
-            .get_mut(response)
-            .ok_or_else(|| GradingError::UnknownResponse(response.to_string()))?;
+    pub fn accept(&mut self, response: &ResponseId, by: &PersonId, at: Timestamp) -> Result<f64, GradingError> {
+        let entry =
+            self.entries.get_mut(response).ok_or_else(|| GradingError::UnknownResponse(response.to_string()))?;
         match entry.status {
             Status::Released { .. } => Err(GradingError::AlreadyReleased(response.to_string())),
-            Status::Suggested { points: None } => {
-                Err(GradingError::NeedsTeacherGrade(response.to_string()))
-            }
-            Status::Suggested {
-                points: Some(points),
-            }
+            Status::Suggested { points: None } => Err(GradingError::NeedsTeacherGrade(response.to_string())),
+            Status::Suggested { points: Some(points) }
             | Status::Accepted { points }
             | Status::Overridden { points } => {
                 entry.status = Status::Accepted { points };
-                entry.history.push(Event::Accepted {
-                    by: by.clone(),
-                    at,
-                    points,
-                });
+                entry.history.push(Event::Accepted { by: by.clone(), at, points });
                 Ok(points)
             }
         }
@@ -232,10 +183,7 @@ impl Gradebook {
     pub fn accept_all(&mut self, filter: &BulkAccept, by: &PersonId, at: Timestamp) -> usize {
         let mut n = 0;
         for entry in self.entries.values_mut() {
-            let Status::Suggested {
-                points: Some(points),
-            } = entry.status
-            else {
+            let Status::Suggested { points: Some(points) } = entry.status else {
                 continue;
             };
             if entry.machine.confidence < filter.min_confidence {
@@ -245,11 +193,7 @@ impl Gradebook {
                 continue;
             }
             entry.status = Status::Accepted { points };
-            entry.history.push(Event::Accepted {
-                by: by.clone(),
-                at,
-                points,
-            });
+            entry.history.push(Event::Accepted { by: by.clone(), at, points });
             n += 1;
         }
         n
@@ -264,28 +208,17 @@ impl Gradebook {
         by: &PersonId,
         at: Timestamp,
     ) -> Result<(), GradingError> {
-        let entry = self
-            .entries
-            .get_mut(response)
-            .ok_or_else(|| GradingError::UnknownResponse(response.to_string()))?;
+        let entry =
+            self.entries.get_mut(response).ok_or_else(|| GradingError::UnknownResponse(response.to_string()))?;
         if let Status::Released { .. } = entry.status {
             return Err(GradingError::AlreadyReleased(response.to_string()));
         }
         if !(points.is_finite() && points >= 0.0 && points <= entry.max_points) {
-            return Err(GradingError::InvalidPoints {
-                got: points,
-                max: entry.max_points,
-            });
+            return Err(GradingError::InvalidPoints { got: points, max: entry.max_points });
         }
         let from = entry.current_points();
         entry.status = Status::Overridden { points };
-        entry.history.push(Event::Overridden {
-            by: by.clone(),
-            at,
-            from,
-            to: points,
-            note,
-        });
+        entry.history.push(Event::Overridden { by: by.clone(), at, from, to: points, note });
         Ok(())
     }
 
@@ -319,11 +252,7 @@ impl Gradebook {
                 | Status::Overridden { points: p } => p,
             };
             entry.status = Status::Released { points };
-            entry.history.push(Event::Released {
-                by: by.clone(),
-                at,
-                points,
-            });
+            entry.history.push(Event::Released { by: by.clone(), at, points });
             report.released.push(id.clone());
         }
         Ok(report)
@@ -331,16 +260,9 @@ impl Gradebook {
 
     /// Takes a released grade back so it can be changed; the student sees nothing until the
     /// next release.
-    pub fn reopen(
-        &mut self,
-        response: &ResponseId,
-        by: &PersonId,
-        at: Timestamp,
-    ) -> Result<(), GradingError> {
-        let entry = self
-            .entries
-            .get_mut(response)
-            .ok_or_else(|| GradingError::UnknownResponse(response.to_string()))?;
+    pub fn reopen(&mut self, response: &ResponseId, by: &PersonId, at: Timestamp) -> Result<(), GradingError> {
+        let entry =
+            self.entries.get_mut(response).ok_or_else(|| GradingError::UnknownResponse(response.to_string()))?;
         let Status::Released { points } = entry.status else {
             return Err(GradingError::NotReleased(response.to_string()));
         };
@@ -354,9 +276,7 @@ impl Gradebook {
     pub fn needing_attention(&self) -> Vec<&ResponseId> {
         self.entries
             .iter()
-            .filter(|(_, e)| {
-                matches!(e.status, Status::Suggested { .. }) && e.machine.is_uncertain()
-            })
+            .filter(|(_, e)| matches!(e.status, Status::Suggested { .. }) && e.machine.is_uncertain())
             .map(|(id, _)| id)
             .collect()
     }

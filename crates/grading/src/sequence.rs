@@ -32,11 +32,7 @@ pub(crate) struct OrderingChecker {
 }
 
 impl OrderingChecker {
-    pub(crate) fn new(
-        item: &str,
-        correct: &[OptionId],
-        credit: OrderCredit,
-    ) -> Result<OrderingChecker, GradingError> {
+    pub(crate) fn new(item: &str, correct: &[OptionId], credit: OrderCredit) -> Result<OrderingChecker, GradingError> {
         if correct.len() < 2 {
             return Err(GradingError::InvalidKey {
                 item: item.into(),
@@ -46,17 +42,10 @@ impl OrderingChecker {
         let mut position = BTreeMap::new();
         for (k, o) in correct.iter().enumerate() {
             if position.insert(o.clone(), k).is_some() {
-                return Err(GradingError::DuplicateOption {
-                    item: item.into(),
-                    option: o.to_string(),
-                });
+                return Err(GradingError::DuplicateOption { item: item.into(), option: o.to_string() });
             }
         }
-        Ok(OrderingChecker {
-            correct: correct.to_vec(),
-            position,
-            credit,
-        })
+        Ok(OrderingChecker { correct: correct.to_vec(), position, credit })
     }
 
     pub(crate) fn grade(&self, order: &[OptionId], max_points: f64) -> Grade {
@@ -69,20 +58,12 @@ impl OrderingChecker {
             .map(|o| Feedback::UnknownOption(o.to_string()))
             .collect();
         let n = self.correct.len();
-        let in_place = self
-            .correct
-            .iter()
-            .zip(order)
-            .filter(|(a, b)| a == b)
-            .count();
+        let in_place = self.correct.iter().zip(order).filter(|(a, b)| a == b).count();
         let exact = in_place == n && order.len() == n;
         // Positions of the known elements, in the student's order (duplicates ignored).
         let mut seen = BTreeSet::new();
-        let ranks: Vec<usize> = order
-            .iter()
-            .filter_map(|o| self.position.get(o).copied())
-            .filter(|r| seen.insert(*r))
-            .collect();
+        let ranks: Vec<usize> =
+            order.iter().filter_map(|o| self.position.get(o).copied()).filter(|r| seen.insert(*r)).collect();
         #[allow(clippy::cast_precision_loss)]
         let credit = match self.credit {
             OrderCredit::AllOrNothing => f64::from(u8::from(exact)),
@@ -99,10 +80,7 @@ impl OrderingChecker {
                 concordant as f64 / (n * (n - 1) / 2) as f64
             }
         };
-        feedback.push(Feedback::PartsCorrect {
-            correct: in_place,
-            total: n,
-        });
+        feedback.push(Feedback::PartsCorrect { correct: in_place, total: n });
         Grade::scored(credit, max_points, feedback, Confidence::CERTAIN)
     }
 }
@@ -124,10 +102,7 @@ impl MatchingChecker {
         }
         let set: BTreeSet<(OptionId, OptionId)> = pairs.iter().cloned().collect();
         if set.len() != pairs.len() {
-            return Err(GradingError::InvalidKey {
-                item: item.into(),
-                problem: "a pair is listed twice".into(),
-            });
+            return Err(GradingError::InvalidKey { item: item.into(), problem: "a pair is listed twice".into() });
         }
         Ok(MatchingChecker { pairs: set, credit })
     }
@@ -148,10 +123,7 @@ impl MatchingChecker {
         Grade::scored(
             credit,
             max_points,
-            vec![Feedback::PartsCorrect {
-                correct: right,
-                total: n,
-            }],
+            vec![Feedback::PartsCorrect { correct: right, total: n }],
             Confidence::CERTAIN,
         )
     }

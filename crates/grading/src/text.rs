@@ -72,13 +72,7 @@ impl TextRules {
 
     /// Exact matching: nothing normalised.
     pub fn exact() -> TextRules {
-        TextRules {
-            width: false,
-            script: None,
-            punctuation: false,
-            whitespace: false,
-            case: false,
-        }
+        TextRules { width: false, script: None, punctuation: false, whitespace: false, case: false }
     }
 }
 
@@ -87,10 +81,7 @@ pub fn normalise(text: &str, rules: &TextRules) -> (String, Vec<Normalisation>) 
     let mut applied = Vec::new();
     let mut s = text.to_string();
     // Each step first checks whether it has anything to do: most answers need few steps.
-    if rules.width
-        && s.chars()
-            .any(|c| matches!(c as u32, 0xFF01..=0xFF5E | 0x3000))
-    {
+    if rules.width && s.chars().any(|c| matches!(c as u32, 0xFF01..=0xFF5E | 0x3000)) {
         s = half_width(&s);
         applied.push(Normalisation::Width);
     }
@@ -135,10 +126,7 @@ fn half_width(s: &str) -> String {
 fn is_punctuation(c: char) -> bool {
     c.is_ascii_punctuation()
         || matches!(c as u32, 0x3001..=0x3003 | 0x3008..=0x3011 | 0x3014..=0x301F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
-        || matches!(
-            c,
-            '“' | '”' | '‘' | '’' | '…' | '—' | '–' | '·' | '•' | '«' | '»' | '¿' | '¡'
-        )
+        || matches!(c, '“' | '”' | '‘' | '’' | '…' | '—' | '–' | '·' | '•' | '«' | '»' | '¿' | '¡')
 }
 
 /// Collapses whitespace runs to one space, trims, and drops spaces next to CJK characters.

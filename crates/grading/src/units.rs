@@ -42,11 +42,7 @@ pub struct Unit {
 
 impl Unit {
     const fn new(factor: f64, dimension: Dimension) -> Unit {
-        Unit {
-            factor,
-            offset: 0.0,
-            dimension,
-        }
+        Unit { factor, offset: 0.0, dimension }
     }
 
     /// The dimensionless unit of a bare number.
@@ -197,11 +193,7 @@ pub fn parse_unit(text: &str) -> Result<Unit, GradingError> {
         return Ok(Unit::ONE);
     }
     if CELSIUS.contains(&t) {
-        return Ok(Unit {
-            factor: 1.0,
-            offset: 273.15,
-            dimension: TEMPERATURE,
-        });
+        return Ok(Unit { factor: 1.0, offset: 273.15, dimension: TEMPERATURE });
     }
     if let Some(u) = named(t) {
         return Ok(u);
@@ -211,15 +203,7 @@ pub fn parse_unit(text: &str) -> Result<Unit, GradingError> {
 
 fn named(t: &str) -> Option<Unit> {
     static BY_NAME: OnceLock<HashMap<&'static str, Unit>> = OnceLock::new();
-    BY_NAME
-        .get_or_init(|| {
-            NAMED
-                .iter()
-                .map(|&(n, f, d)| (n, Unit::new(f, d)))
-                .collect()
-        })
-        .get(t)
-        .copied()
+    BY_NAME.get_or_init(|| NAMED.iter().map(|&(n, f, d)| (n, Unit::new(f, d))).collect()).get(t).copied()
 }
 
 /// `kg·m/s^2`, `m s^-1`, `米/秒²`, `千米每小时`, `平方米`, `g/cm³`.
@@ -276,11 +260,7 @@ fn multiply(a: Unit, b: Unit, power: i32) -> Option<Unit> {
         let v = i32::from(*d) + i32::from(e) * power;
         *d = i8::try_from(v).ok()?;
     }
-    Some(Unit {
-        factor: a.factor * b.factor.powi(power),
-        offset: 0.0,
-        dimension,
-    })
+    Some(Unit { factor: a.factor * b.factor.powi(power), offset: 0.0, dimension })
 }
 
 /// Converts `value` in unit `from` to unit `to`; `None` when they measure different things.

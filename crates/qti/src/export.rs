@@ -17,8 +17,7 @@ use grading::text::{ScriptConversion, TextRules};
 use crate::QtiItem;
 use crate::error::QtiError;
 
-const MATCH_CORRECT: &str =
-    "https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/match_correct.xml";
+const MATCH_CORRECT: &str = "https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/match_correct.xml";
 const MAP_RESPONSE: &str = "https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/map_response.xml";
 
 /// Escapes text and attribute values.
@@ -64,26 +63,23 @@ impl Writer {
         mapping: &[(String, f64)],
         lower_bound: Option<f64>,
     ) {
-        self.line(1, &format!(r#"<qti-response-declaration identifier="{}" cardinality="{cardinality}" base-type="{base_type}">"#, esc(id)));
+        self.line(
+            1,
+            &format!(
+                r#"<qti-response-declaration identifier="{}" cardinality="{cardinality}" base-type="{base_type}">"#,
+                esc(id)
+            ),
+        );
         self.line(2, "<qti-correct-response>");
         for v in correct {
             self.line(3, &format!("<qti-value>{}</qti-value>", esc(v)));
         }
         self.line(2, "</qti-correct-response>");
         if !mapping.is_empty() {
-            let bound = lower_bound
-                .map(|b| format!(r#" lower-bound="{}""#, num(b)))
-                .unwrap_or_default();
+            let bound = lower_bound.map(|b| format!(r#" lower-bound="{}""#, num(b))).unwrap_or_default();
             self.line(2, &format!(r#"<qti-mapping default-value="0"{bound}>"#));
             for (k, v) in mapping {
-                self.line(
-                    3,
-                    &format!(
-                        r#"<qti-map-entry map-key="{}" mapped-value="{}"/>"#,
-                        esc(k),
-                        num(*v)
-                    ),
-                );
+                self.line(3, &format!(r#"<qti-map-entry map-key="{}" mapped-value="{}"/>"#, esc(k), num(*v)));
             }
             self.line(2, "</qti-mapping>");
         }
@@ -125,19 +121,12 @@ fn math_attrs(s: &MathSettings) -> String {
     };
     format!(
         r#" data-inkstone-kind="math" data-inkstone-precision="{}" data-inkstone-percent="{percent}" data-inkstone-lists="{lists}" data-inkstone-strict-variables="{}" data-inkstone-relation-matches-interval="{}" data-inkstone-extract-latex="{}" data-inkstone-extract-plain="{}""#,
-        s.precision,
-        s.strict_variables,
-        s.relation_matches_interval,
-        s.extraction.latex,
-        s.extraction.plain
+        s.precision, s.strict_variables, s.relation_matches_interval, s.extraction.latex, s.extraction.plain
     )
 }
 
 fn blank_attrs(blank: &BlankKey) -> String {
-    format!(
-        r#" data-inkstone-normalise="{}""#,
-        esc(&text_rules_spec(&blank.rules))
-    )
+    format!(r#" data-inkstone-normalise="{}""#, esc(&text_rules_spec(&blank.rules)))
 }
 
 /// Writes `item` as a QTI 3.0 assessment item.
@@ -156,24 +145,14 @@ pub fn export(item: &QtiItem) -> Result<String, QtiError> {
     );
     let label = |id: &str| esc(item.labels.get(id).map_or(id, String::as_str));
     let mut body: Vec<String> = Vec::new();
-    let prompt = item
-        .prompt
-        .as_ref()
-        .map(|p| format!("<qti-prompt>{}</qti-prompt>", esc(p)));
+    let prompt = item.prompt.as_ref().map(|p| format!("<qti-prompt>{}</qti-prompt>", esc(p)));
     // Text entries cannot hold a prompt: it goes before them as a marked paragraph.
-    let text_prompt = item
-        .prompt
-        .as_ref()
-        .map(|p| format!(r#"<p class="inkstone-prompt">{}</p>"#, esc(p)));
+    let text_prompt = item.prompt.as_ref().map(|p| format!(r#"<p class="inkstone-prompt">{}</p>"#, esc(p)));
     let mut processing = format!(r#"<qti-response-processing template="{MATCH_CORRECT}"/>"#);
     match &item.item.key {
         AnswerKey::Choice(key) => {
             let correct: Vec<String> = key.correct.iter().map(|o| o.to_string()).collect();
-            let (cardinality, max_choices) = if key.single {
-                ("single", 1)
-            } else {
-                ("multiple", 0)
-            };
+            let (cardinality, max_choices) = if key.single { ("single", 1) } else { ("multiple", 0) };
             let mut mapping = Vec::new();
             let credit = match key.partial_credit {
                 PartialCredit::AllOrNothing => "all-or-nothing".to_string(),
@@ -181,10 +160,7 @@ pub fn export(item: &QtiItem) -> Result<String, QtiError> {
                     #[allow(clippy::cast_precision_loss)]
                     let step = 1.0 / key.correct.len() as f64;
                     for o in &key.options {
-                        mapping.push((
-                            o.to_string(),
-                            if key.correct.contains(o) { step } else { -step },
-                        ));
+                        mapping.push((o.to_string(), if key.correct.contains(o) { step } else { -step }));
                     }
                     processing = format!(r#"<qti-response-processing template="{MAP_RESPONSE}"/>"#);
                     "right-minus-wrong".to_string()
@@ -212,20 +188,11 @@ pub fn export(item: &QtiItem) -> Result<String, QtiError> {
             body.push("</qti-choice-interaction>".into());
         }
         AnswerKey::TrueFalse(value) => {
-            w.declaration(
-                "RESPONSE",
-                "single",
-                "identifier",
-                &[value.to_string()],
-                &[],
-                None,
-            );
+            w.declaration("RESPONSE", "single", "identifier", &[value.to_string()], &[], None);
             body.push(r#"<qti-choice-interaction response-identifier="RESPONSE" shuffle="false" max-choices="1" data-inkstone-kind="true-false">"#.into());
             body.extend(prompt);
             body.push(r#"  <qti-simple-choice identifier="true">True</qti-simple-choice>"#.into());
-            body.push(
-                r#"  <qti-simple-choice identifier="false">False</qti-simple-choice>"#.into(),
-            );
+            body.push(r#"  <qti-simple-choice identifier="false">False</qti-simple-choice>"#.into());
             body.push("</qti-choice-interaction>".into());
         }
         AnswerKey::Numeric(key) => {
@@ -240,11 +207,7 @@ pub fn export(item: &QtiItem) -> Result<String, QtiError> {
                     let _ = write!(attrs, r#" data-inkstone-tolerance="relative:{}""#, num(t));
                 }
             }
-            if let UnitRule::Expected {
-                unit,
-                missing_credit,
-            } = &key.unit
-            {
+            if let UnitRule::Expected { unit, missing_credit } = &key.unit {
                 let _ = write!(
                     attrs,
                     r#" data-inkstone-unit="{}" data-inkstone-missing-unit-credit="{}""#,
@@ -253,27 +216,13 @@ pub fn export(item: &QtiItem) -> Result<String, QtiError> {
                 );
             }
             if let Some(rule) = &key.sig_figs {
-                let _ = write!(
-                    attrs,
-                    r#" data-inkstone-sig-figs="{}:{}""#,
-                    rule.required,
-                    num(rule.credit_if_wrong)
-                );
+                let _ = write!(attrs, r#" data-inkstone-sig-figs="{}:{}""#, rule.required, num(rule.credit_if_wrong));
             }
             body.extend(text_prompt.clone());
-            body.push(format!(
-                r#"<qti-text-entry-interaction response-identifier="RESPONSE"{attrs}/>"#
-            ));
+            body.push(format!(r#"<qti-text-entry-interaction response-identifier="RESPONSE"{attrs}/>"#));
         }
         AnswerKey::Math(key) => {
-            w.declaration(
-                "RESPONSE",
-                "single",
-                "string",
-                std::slice::from_ref(&key.reference),
-                &[],
-                None,
-            );
+            w.declaration("RESPONSE", "single", "string", std::slice::from_ref(&key.reference), &[], None);
             body.extend(text_prompt.clone());
             body.push(format!(
                 r#"<qti-text-entry-interaction response-identifier="RESPONSE"{}/>"#,
@@ -284,16 +233,8 @@ pub fn export(item: &QtiItem) -> Result<String, QtiError> {
             let mut sum = String::new();
             for (k, blank) in key.blanks.iter().enumerate() {
                 let id = format!("RESPONSE_{}", k + 1);
-                let mapping: Vec<(String, f64)> =
-                    blank.accepted.iter().map(|a| (a.clone(), 1.0)).collect();
-                w.declaration(
-                    &id,
-                    "single",
-                    "string",
-                    &blank.accepted[..1],
-                    &mapping,
-                    None,
-                );
+                let mapping: Vec<(String, f64)> = blank.accepted.iter().map(|a| (a.clone(), 1.0)).collect();
+                w.declaration(&id, "single", "string", &blank.accepted[..1], &mapping, None);
                 let _ = write!(sum, r#"<qti-map-response identifier="{id}"/>"#);
             }
             body.extend(text_prompt.clone());
@@ -335,10 +276,7 @@ pub fn export(item: &QtiItem) -> Result<String, QtiError> {
                     #[allow(clippy::cast_precision_loss)]
                     let step = 1.0 / pairs.len() as f64;
                     processing = format!(r#"<qti-response-processing template="{MAP_RESPONSE}"/>"#);
-                    (
-                        values.iter().map(|v| (v.clone(), step)).collect(),
-                        "per-pair",
-                    )
+                    (values.iter().map(|v| (v.clone(), step)).collect(), "per-pair")
                 }
             };
             w.declaration(
@@ -372,38 +310,18 @@ pub fn export(item: &QtiItem) -> Result<String, QtiError> {
         }
         AnswerKey::FreeText(key) => {
             w.declaration("RESPONSE", "single", "string", &key.references, &[], None);
-            let rubric = key
-                .rubric
-                .as_ref()
-                .map(|r| format!(r#" data-inkstone-rubric="{}""#, esc(r)))
-                .unwrap_or_default();
-            body.push(format!(
-                r#"<qti-extended-text-interaction response-identifier="RESPONSE"{rubric}>"#
-            ));
+            let rubric =
+                key.rubric.as_ref().map(|r| format!(r#" data-inkstone-rubric="{}""#, esc(r))).unwrap_or_default();
+            body.push(format!(r#"<qti-extended-text-interaction response-identifier="RESPONSE"{rubric}>"#));
             body.extend(prompt);
             body.push("</qti-extended-text-interaction>".into());
         }
     }
-    w.line(
-        1,
-        r#"<qti-outcome-declaration identifier="SCORE" cardinality="single" base-type="float">"#,
-    );
-    w.line(
-        2,
-        "<qti-default-value><qti-value>0</qti-value></qti-default-value>",
-    );
+    w.line(1, r#"<qti-outcome-declaration identifier="SCORE" cardinality="single" base-type="float">"#);
+    w.line(2, "<qti-default-value><qti-value>0</qti-value></qti-default-value>");
     w.line(1, "</qti-outcome-declaration>");
-    w.line(
-        1,
-        r#"<qti-outcome-declaration identifier="MAXSCORE" cardinality="single" base-type="float">"#,
-    );
-    w.line(
-        2,
-        &format!(
-            "<qti-default-value><qti-value>{}</qti-value></qti-default-value>",
-            num(item.item.max_points)
-        ),
-    );
+    w.line(1, r#"<qti-outcome-declaration identifier="MAXSCORE" cardinality="single" base-type="float">"#);
+    w.line(2, &format!("<qti-default-value><qti-value>{}</qti-value></qti-default-value>", num(item.item.max_points)));
     w.line(1, "</qti-outcome-declaration>");
     w.line(1, "<qti-item-body>");
     for b in &body {

@@ -17,9 +17,7 @@ use crate::tree::{self, El, QtiVersion};
 /// Reads a QTI item from bytes, reporting non-UTF-8 input clearly.
 pub fn import_bytes(bytes: &[u8]) -> Result<QtiItem, QtiError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| QtiError::NotUtf8 {
-        offset: e.valid_up_to(),
-    })?;
+    let text = std::str::from_utf8(bytes).map_err(|e| QtiError::NotUtf8 { offset: e.valid_up_to() })?;
     import(text)
 }
 
@@ -40,36 +38,18 @@ pub fn import(xml: &str) -> Result<QtiItem, QtiError> {
     let id = ItemId::parse(root.required("identifier")?)?;
     let title = root.attr("title").unwrap_or_default().to_string();
     let body = root.child("qti-item-body").ok_or(QtiError::NoInteraction)?;
-    let interactions: Vec<&El> = body
-        .descendants()
-        .into_iter()
-        .filter(|e| e.name.ends_with("-interaction"))
-        .collect();
+    let interactions: Vec<&El> = body.descendants().into_iter().filter(|e| e.name.ends_with("-interaction")).collect();
     let (key, prompt, labels) = build_key(&root, &interactions, &responses)?;
-    let item = Item {
-        id,
-        max_points,
-        key,
-    };
+    let item = Item { id, max_points, key };
     // Fail here, with the item's own words, rather than when it is first graded.
     item.compile()?;
-    Ok(QtiItem {
-        item,
-        title,
-        prompt,
-        labels,
-        version,
-        notes,
-    })
+    Ok(QtiItem { item, title, prompt, labels, version, notes })
 }
 
 /// Every `qti-value` must hold text, and default values may only hold `qti-value`s.
 fn check_values(root: &El) -> Result<(), QtiError> {
     for el in root.descendants() {
-        if matches!(
-            el.name.as_str(),
-            "qti-default-value" | "qti-correct-response"
-        ) {
+        if matches!(el.name.as_str(), "qti-default-value" | "qti-correct-response") {
             for child in el.elements() {
                 if child.name != "qti-value" {
                     return Err(QtiError::UnexpectedElement {
@@ -79,10 +59,7 @@ fn check_values(root: &El) -> Result<(), QtiError> {
                     });
                 }
                 if child.text().is_empty() {
-                    return Err(QtiError::EmptyValue {
-                        line: child.line,
-                        parent: el.name.clone(),
-                    });
+                    return Err(QtiError::EmptyValue { line: child.line, parent: el.name.clone() });
                 }
             }
         }
@@ -91,16 +68,11 @@ fn check_values(root: &El) -> Result<(), QtiError> {
 }
 
 fn outcome_declarations(root: &El) -> BTreeSet<String> {
-    root.children_named("qti-outcome-declaration")
-        .filter_map(|o| o.attr("identifier"))
-        .map(str::to_string)
-        .collect()
+    root.children_named("qti-outcome-declaration").filter_map(|o| o.attr("identifier")).map(str::to_string).collect()
 }
 
 fn max_points(root: &El, version: QtiVersion, notes: &mut Vec<String>) -> Result<f64, QtiError> {
-    let declared = root
-        .children_named("qti-outcome-declaration")
-        .find(|o| o.attr("identifier") == Some("MAXSCORE"));
+    let declared = root.children_named("qti-outcome-declaration").find(|o| o.attr("identifier") == Some("MAXSCORE"));
     let strict = version == QtiVersion::V3_0;
     let Some(maxscore) = declared else {
         if strict {
@@ -111,9 +83,7 @@ fn max_points(root: &El, version: QtiVersion, notes: &mut Vec<String>) -> Result
     };
     let Some(default) = maxscore.child("qti-default-value") else {
         if strict {
-            return Err(QtiError::MaxScoreWithoutDefault {
-                line: maxscore.line,
-            });
+            return Err(QtiError::MaxScoreWithoutDefault { line: maxscore.line });
         }
         notes.push("MAXSCORE has no default value: the item is worth 1 point".into());
         return Ok(1.0);
@@ -227,10 +197,7 @@ fn check_processing(
     let mut sets_outcome = false;
     for el in processing.descendants() {
         if !PROCESSING_ELEMENTS.contains(&el.name.as_str()) {
-            return Err(QtiError::UnknownProcessingElement {
-                line: el.line,
-                element: el.name.clone(),
-            });
+            return Err(QtiError::UnknownProcessingElement { line: el.line, element: el.name.clone() });
         }
         if el.name == "qti-response-condition" {
             let mut seen_else = false;
@@ -249,17 +216,12 @@ fn check_processing(
             let id = el.required("identifier")?;
             // `completionStatus` is a built-in outcome of every item: it needs no declaration.
             if !outcomes.contains(id) && id != "completionStatus" {
-                return Err(QtiError::UndeclaredOutcome {
-                    line: el.line,
-                    identifier: id.to_string(),
-                });
+                return Err(QtiError::UndeclaredOutcome { line: el.line, identifier: id.to_string() });
             }
         }
     }
     if !sets_outcome {
-        return Err(QtiError::ProcessingSetsNoOutcome {
-            line: processing.line,
-        });
+        return Err(QtiError::ProcessingSetsNoOutcome { line: processing.line });
     }
     Ok(())
 }
@@ -317,11 +279,7 @@ fn response_declarations(root: &El) -> Result<BTreeMap<String, Declaration>, Qti
 
 type Built = (AnswerKey, Option<String>, BTreeMap<String, String>);
 
-fn build_key(
-    root: &El,
-    interactions: &[&El],
-    responses: &BTreeMap<String, Declaration>,
-) -> Result<Built, QtiError> {
+fn build_key(root: &El, interactions: &[&El], responses: &BTreeMap<String, Declaration>) -> Result<Built, QtiError> {
     let Some(first) = interactions.first() else {
         return Err(QtiError::NoInteraction);
     };
@@ -345,45 +303,25 @@ fn build_key(
     }
     let declaration = |i: &El| -> Result<(String, Declaration), QtiError> {
         let id = i.required("response-identifier")?;
-        let d = responses
-            .get(id)
-            .ok_or_else(|| QtiError::UndeclaredResponse {
-                line: i.line,
-                response: id.to_string(),
-            })?;
+        let d =
+            responses.get(id).ok_or_else(|| QtiError::UndeclaredResponse { line: i.line, response: id.to_string() })?;
         Ok((id.to_string(), d.clone()))
     };
     // The interaction's prompt, or a paragraph marked as the prompt (text entries have none).
     let marked = || {
         root.child("qti-item-body").and_then(|b| {
-            b.descendants()
-                .into_iter()
-                .find(|e| e.attr("class") == Some("inkstone-prompt"))
-                .map(El::text)
+            b.descendants().into_iter().find(|e| e.attr("class") == Some("inkstone-prompt")).map(El::text)
         })
     };
-    let prompt = first
-        .child("qti-prompt")
-        .map(El::text)
-        .or_else(marked)
-        .filter(|p| !p.is_empty());
+    let prompt = first.child("qti-prompt").map(El::text).or_else(marked).filter(|p| !p.is_empty());
     let mut labels = BTreeMap::new();
-    let template = root
-        .child("qti-response-processing")
-        .and_then(|p| p.attr("template"))
-        .unwrap_or("");
-    let uses_mapping = template.contains("map_response")
-        || root
-            .descendants()
-            .iter()
-            .any(|e| e.name == "qti-map-response");
+    let template = root.child("qti-response-processing").and_then(|p| p.attr("template")).unwrap_or("");
+    let uses_mapping =
+        template.contains("map_response") || root.descendants().iter().any(|e| e.name == "qti-map-response");
     if interactions.len() > 1 {
-        let blanks_only = interactions.iter().all(|i| {
-            matches!(
-                i.name.as_str(),
-                "qti-text-entry-interaction" | "qti-inline-choice-interaction"
-            )
-        });
+        let blanks_only = interactions
+            .iter()
+            .all(|i| matches!(i.name.as_str(), "qti-text-entry-interaction" | "qti-inline-choice-interaction"));
         if !blanks_only {
             return Err(QtiError::UnsupportedInteraction {
                 line: interactions[1].line,
@@ -405,11 +343,8 @@ fn build_key(
     let credit_attr = i.attr("data-inkstone-credit");
     let key = match i.name.as_str() {
         "qti-choice-interaction" | "qti-inline-choice-interaction" => {
-            let choice_name = if i.name == "qti-choice-interaction" {
-                "qti-simple-choice"
-            } else {
-                "qti-inline-choice"
-            };
+            let choice_name =
+                if i.name == "qti-choice-interaction" { "qti-simple-choice" } else { "qti-inline-choice" };
             let mut options = Vec::new();
             for c in i.children_named(choice_name) {
                 let oid = c.required("identifier")?;
@@ -427,25 +362,15 @@ fn build_key(
                 None if uses_mapping && !single => PartialCredit::RightMinusWrong,
                 None => PartialCredit::AllOrNothing,
             };
-            let correct = correct
-                .iter()
-                .map(|c| OptionId::parse(c.as_str()))
-                .collect::<Result<BTreeSet<_>, _>>()?;
-            AnswerKey::Choice(ChoiceKey {
-                options,
-                correct,
-                single,
-                partial_credit,
-            })
+            let correct = correct.iter().map(|c| OptionId::parse(c.as_str())).collect::<Result<BTreeSet<_>, _>>()?;
+            AnswerKey::Choice(ChoiceKey { options, correct, single, partial_credit })
         }
         "qti-order-interaction" => {
             for c in i.children_named("qti-simple-choice") {
                 labels.insert(c.required("identifier")?.to_string(), c.text());
             }
-            let correct = correct_values(&id, &d)?
-                .iter()
-                .map(|c| OptionId::parse(c.as_str()))
-                .collect::<Result<Vec<_>, _>>()?;
+            let correct =
+                correct_values(&id, &d)?.iter().map(|c| OptionId::parse(c.as_str())).collect::<Result<Vec<_>, _>>()?;
             let credit = match credit_attr {
                 Some("per-position") => OrderCredit::PerPosition,
                 Some("pairwise") => OrderCredit::PairwiseOrder,
@@ -455,10 +380,7 @@ fn build_key(
         }
         "qti-match-interaction" | "qti-gap-match-interaction" => {
             for c in i.descendants() {
-                if matches!(
-                    c.name.as_str(),
-                    "qti-simple-associable-choice" | "qti-gap-text" | "qti-gap-img"
-                ) {
+                if matches!(c.name.as_str(), "qti-simple-associable-choice" | "qti-gap-text" | "qti-gap-img") {
                     labels.insert(c.required("identifier")?.to_string(), c.text());
                 }
             }
@@ -485,31 +407,18 @@ fn build_key(
         "qti-text-entry-interaction" => match i.attr("data-inkstone-kind") {
             Some("math") => {
                 let reference = correct_values(&id, &d)?.remove(0);
-                AnswerKey::Math(MathKey {
-                    reference,
-                    settings: parse_math_settings(i)?,
-                })
+                AnswerKey::Math(MathKey { reference, settings: parse_math_settings(i)? })
             }
             Some("numeric") => AnswerKey::Numeric(numeric_key(i, &id, &d)?),
-            _ if matches!(d.base_type.as_str(), "float" | "integer") => {
-                AnswerKey::Numeric(numeric_key(i, &id, &d)?)
-            }
-            _ => AnswerKey::FillIn(FillInKey {
-                blanks: vec![blank_key(i, &id, &d)?],
-            }),
+            _ if matches!(d.base_type.as_str(), "float" | "integer") => AnswerKey::Numeric(numeric_key(i, &id, &d)?),
+            _ => AnswerKey::FillIn(FillInKey { blanks: vec![blank_key(i, &id, &d)?] }),
         },
         "qti-extended-text-interaction" => {
             let rubric = i.attr("data-inkstone-rubric").map(str::to_string);
-            AnswerKey::FreeText(FreeTextKey {
-                references: d.correct.clone(),
-                rubric,
-            })
+            AnswerKey::FreeText(FreeTextKey { references: d.correct.clone(), rubric })
         }
         other => {
-            return Err(QtiError::UnsupportedInteraction {
-                line: i.line,
-                interaction: other.to_string(),
-            });
+            return Err(QtiError::UnsupportedInteraction { line: i.line, interaction: other.to_string() });
         }
     };
     Ok((key, prompt, labels))
@@ -520,16 +429,9 @@ fn correct_values(id: &str, d: &Declaration) -> Result<Vec<String>, QtiError> {
         return Ok(d.correct.clone());
     }
     // Some items give only a mapping: its positively scored keys are the correct values.
-    let from_mapping: Vec<String> = d
-        .mapping
-        .iter()
-        .filter(|(_, v)| *v > 0.0)
-        .map(|(k, _)| k.clone())
-        .collect();
+    let from_mapping: Vec<String> = d.mapping.iter().filter(|(_, v)| *v > 0.0).map(|(k, _)| k.clone()).collect();
     if from_mapping.is_empty() {
-        return Err(QtiError::NoCorrectResponse {
-            response: id.to_string(),
-        });
+        return Err(QtiError::NoCorrectResponse { response: id.to_string() });
     }
     Ok(from_mapping)
 }
@@ -543,21 +445,14 @@ fn blank_key(i: &El, id: &str, d: &Declaration) -> Result<BlankKey, QtiError> {
     }
     let rules = match i.attr("data-inkstone-normalise") {
         Some(spec) => parse_text_rules(spec, i.line)?,
-        None if !d.case_sensitive => TextRules {
-            case: true,
-            ..TextRules::exact()
-        },
+        None if !d.case_sensitive => TextRules { case: true, ..TextRules::exact() },
         None => TextRules::exact(),
     };
     Ok(BlankKey { accepted, rules })
 }
 
 fn bad(line: u32, value: &str, problem: &str) -> QtiError {
-    QtiError::BadValue {
-        line,
-        value: value.to_string(),
-        problem: problem.to_string(),
-    }
+    QtiError::BadValue { line, value: value.to_string(), problem: problem.to_string() }
 }
 
 fn parse_choice_credit(spec: &str, line: u32) -> Result<PartialCredit, QtiError> {
@@ -567,9 +462,7 @@ fn parse_choice_credit(spec: &str, line: u32) -> Result<PartialCredit, QtiError>
         "per-option" => PartialCredit::PerOption,
         other => match other.strip_prefix("no-wrong:") {
             Some(p) => PartialCredit::NoWrongPartial {
-                partial: p
-                    .parse()
-                    .map_err(|_| bad(line, other, "partial credit must be a number"))?,
+                partial: p.parse().map_err(|_| bad(line, other, "partial credit must be a number"))?,
             },
             None => return Err(bad(line, other, "unknown credit rule")),
         },
@@ -578,31 +471,19 @@ fn parse_choice_credit(spec: &str, line: u32) -> Result<PartialCredit, QtiError>
 
 fn numeric_key(i: &El, id: &str, d: &Declaration) -> Result<NumericKey, QtiError> {
     let raw = correct_values(id, d)?.remove(0);
-    let value: f64 = raw
-        .parse()
-        .map_err(|_| bad(i.line, &raw, "the correct response must be a number"))?;
+    let value: f64 = raw.parse().map_err(|_| bad(i.line, &raw, "the correct response must be a number"))?;
     let tolerance = match i.attr("data-inkstone-tolerance") {
         None | Some("exact") => Tolerance::Exact,
         Some(spec) => {
-            let (kind, amount) = spec.split_once(':').ok_or_else(|| {
-                bad(
-                    i.line,
-                    spec,
-                    "tolerance is exact, absolute:<x> or relative:<x>",
-                )
-            })?;
-            let amount: f64 = amount
-                .parse()
-                .map_err(|_| bad(i.line, spec, "tolerance amount must be a number"))?;
+            let (kind, amount) = spec
+                .split_once(':')
+                .ok_or_else(|| bad(i.line, spec, "tolerance is exact, absolute:<x> or relative:<x>"))?;
+            let amount: f64 = amount.parse().map_err(|_| bad(i.line, spec, "tolerance amount must be a number"))?;
             match kind {
                 "absolute" => Tolerance::Absolute(amount),
                 "relative" => Tolerance::Relative(amount),
                 _ => {
-                    return Err(bad(
-                        i.line,
-                        spec,
-                        "tolerance is exact, absolute:<x> or relative:<x>",
-                    ));
+                    return Err(bad(i.line, spec, "tolerance is exact, absolute:<x> or relative:<x>"));
                 }
             }
         }
@@ -615,38 +496,22 @@ fn numeric_key(i: &El, id: &str, d: &Declaration) -> Result<NumericKey, QtiError
                 .unwrap_or("0")
                 .parse()
                 .map_err(|_| bad(i.line, unit, "missing-unit credit must be a number"))?;
-            UnitRule::Expected {
-                unit: unit.to_string(),
-                missing_credit: missing,
-            }
+            UnitRule::Expected { unit: unit.to_string(), missing_credit: missing }
         }
     };
     let sig_figs = match i.attr("data-inkstone-sig-figs") {
         None => None,
         Some(spec) => {
-            let (n, credit) = spec.split_once(':').ok_or_else(|| {
-                bad(
-                    i.line,
-                    spec,
-                    "significant figures are <n>:<credit if wrong>",
-                )
-            })?;
+            let (n, credit) = spec
+                .split_once(':')
+                .ok_or_else(|| bad(i.line, spec, "significant figures are <n>:<credit if wrong>"))?;
             Some(SigFigRule {
-                required: n
-                    .parse()
-                    .map_err(|_| bad(i.line, spec, "figures must be a whole number"))?,
-                credit_if_wrong: credit
-                    .parse()
-                    .map_err(|_| bad(i.line, spec, "credit must be a number"))?,
+                required: n.parse().map_err(|_| bad(i.line, spec, "figures must be a whole number"))?,
+                credit_if_wrong: credit.parse().map_err(|_| bad(i.line, spec, "credit must be a number"))?,
             })
         }
     };
-    Ok(NumericKey {
-        value,
-        tolerance,
-        unit,
-        sig_figs,
-    })
+    Ok(NumericKey { value, tolerance, unit, sig_figs })
 }
 
 /// `width script:simplified punctuation whitespace case`: the normalisations a blank applies.
@@ -670,9 +535,7 @@ fn parse_math_settings(i: &El) -> Result<MathSettings, QtiError> {
     let mut s = MathSettings::school();
     let line = i.line;
     if let Some(p) = i.attr("data-inkstone-precision") {
-        s.precision = p
-            .parse()
-            .map_err(|_| bad(line, p, "precision must be a whole number"))?;
+        s.precision = p.parse().map_err(|_| bad(line, p, "precision must be a whole number"))?;
     }
     if let Some(p) = i.attr("data-inkstone-percent") {
         s.percent = match p {
@@ -698,10 +561,7 @@ fn parse_math_settings(i: &El) -> Result<MathSettings, QtiError> {
         }
     };
     s.strict_variables = flag("data-inkstone-strict-variables", s.strict_variables)?;
-    s.relation_matches_interval = flag(
-        "data-inkstone-relation-matches-interval",
-        s.relation_matches_interval,
-    )?;
+    s.relation_matches_interval = flag("data-inkstone-relation-matches-interval", s.relation_matches_interval)?;
     s.extraction = Extraction {
         latex: flag("data-inkstone-extract-latex", s.extraction.latex)?,
         plain: flag("data-inkstone-extract-plain", s.extraction.plain)?,

@@ -32,10 +32,7 @@ pub(crate) enum Child {
 
 impl El {
     pub(crate) fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
     pub(crate) fn required(&self, name: &'static str) -> Result<&str, QtiError> {
@@ -98,17 +95,10 @@ fn collect_text(el: &El, out: &mut String) {
 
 /// Parses a QTI document and returns its root in QTI 3.0 vocabulary, with the version read.
 pub(crate) fn parse(xml: &str) -> Result<(El, QtiVersion), QtiError> {
-    let options = roxmltree::ParsingOptions {
-        allow_dtd: false,
-        ..roxmltree::ParsingOptions::default()
-    };
+    let options = roxmltree::ParsingOptions { allow_dtd: false, ..roxmltree::ParsingOptions::default() };
     let doc = roxmltree::Document::parse_with_options(xml, options).map_err(|e| {
         let pos = e.pos();
-        QtiError::Xml {
-            line: pos.row,
-            column: pos.col,
-            message: e.to_string(),
-        }
+        QtiError::Xml { line: pos.row, column: pos.col, message: e.to_string() }
     })?;
     let root = doc.root_element();
     let ns = root.tag_name().namespace().unwrap_or("");
@@ -119,49 +109,29 @@ pub(crate) fn parse(xml: &str) -> Result<(El, QtiVersion), QtiError> {
         "" if root.tag_name().name() == "qti-assessment-item" => QtiVersion::V3_0,
         "" if root.tag_name().name() == "assessmentItem" => QtiVersion::V2_1,
         other => {
-            return if matches!(
-                root.tag_name().name(),
-                "qti-assessment-item" | "assessmentItem"
-            ) {
+            return if matches!(root.tag_name().name(), "qti-assessment-item" | "assessmentItem") {
                 Err(QtiError::UnknownNamespace(other.to_string()))
             } else {
-                Err(QtiError::NotAnItem {
-                    root: root.tag_name().name().to_string(),
-                })
+                Err(QtiError::NotAnItem { root: root.tag_name().name().to_string() })
             };
         }
     };
     let el = convert(&doc, root, version, ns);
     if el.name != "qti-assessment-item" {
-        return Err(QtiError::NotAnItem {
-            root: root.tag_name().name().to_string(),
-        });
+        return Err(QtiError::NotAnItem { root: root.tag_name().name().to_string() });
     }
     Ok((el, version))
 }
 
-fn convert(
-    doc: &roxmltree::Document<'_>,
-    node: roxmltree::Node<'_, '_>,
-    version: QtiVersion,
-    qti_ns: &str,
-) -> El {
+fn convert(doc: &roxmltree::Document<'_>, node: roxmltree::Node<'_, '_>, version: QtiVersion, qti_ns: &str) -> El {
     let local = node.tag_name().name();
     let in_qti = node.tag_name().namespace().unwrap_or("") == qti_ns;
     let v2 = version != QtiVersion::V3_0;
-    let name = if v2 && in_qti && is_qti2_name(local) {
-        format!("qti-{}", kebab(local))
-    } else {
-        local.to_string()
-    };
+    let name = if v2 && in_qti && is_qti2_name(local) { format!("qti-{}", kebab(local)) } else { local.to_string() };
     let attrs = node
         .attributes()
         .map(|a| {
-            let key = if v2 && in_qti && a.namespace().is_none() {
-                kebab(a.name())
-            } else {
-                a.name().to_string()
-            };
+            let key = if v2 && in_qti && a.namespace().is_none() { kebab(a.name()) } else { a.name().to_string() };
             (key, a.value().to_string())
         })
         .collect();
@@ -174,12 +144,7 @@ fn convert(
             children.push(Child::Text(t.to_string()));
         }
     }
-    El {
-        name,
-        attrs,
-        children,
-        line,
-    }
+    El { name, attrs, children, line }
 }
 
 /// QTI 2.x element names that are QTI vocabulary (camelCase ones always are; a few are

@@ -93,48 +93,34 @@ fn load(dir: &Path) -> anyhow::Result<Vec<Row>> {
     let jsonl = files_with(dir, "jsonl")?;
     if !jsonl.is_empty() {
         for file in &jsonl {
-            let text = std::fs::read_to_string(file)
-                .with_context(|| format!("reading {}", file.display()))?;
+            let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
             for (line_idx, line) in text.lines().enumerate() {
                 if line.trim().is_empty() {
                     continue;
                 }
-                let row: Row = serde_json::from_str(line).with_context(|| {
-                    format!("{}:{}: not a conversion case", file.display(), line_idx + 1)
-                })?;
+                let row: Row = serde_json::from_str(line)
+                    .with_context(|| format!("{}:{}: not a conversion case", file.display(), line_idx + 1))?;
                 rows.push(row);
             }
         }
         return Ok(rows);
     }
     for file in files_with(dir, "json")? {
-        let text = std::fs::read_to_string(&file)
-            .with_context(|| format!("reading {}", file.display()))?;
+        let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
         let suite: Suite = serde_json::from_str(&strip_trailing_commas(&text))
             .with_context(|| format!("{}: not an OpenCC test-case file", file.display()))?;
         for case in suite.cases {
             for (config, expected) in case.expected {
-                rows.push(Row {
-                    id: case.id.clone(),
-                    config,
-                    input: case.input.clone(),
-                    expected,
-                });
+                rows.push(Row { id: case.id.clone(), config, input: case.input.clone(), expected });
             }
         }
     }
     Ok(rows)
 }
 
-pub fn run(
-    name: &str,
-    dir: &Path,
-    progress: &mut dyn FnMut(Progress<'_>),
-) -> anyhow::Result<DatasetReport> {
-    let rows: Vec<(Row, ScriptConversion)> = load(dir)?
-        .into_iter()
-        .filter_map(|r| conversion_for(&r.config).map(|v| (r, v)))
-        .collect();
+pub fn run(name: &str, dir: &Path, progress: &mut dyn FnMut(Progress<'_>)) -> anyhow::Result<DatasetReport> {
+    let rows: Vec<(Row, ScriptConversion)> =
+        load(dir)?.into_iter().filter_map(|r| conversion_for(&r.config).map(|v| (r, v))).collect();
     let total = rows.len();
     let mut report = DatasetReport::new(name);
     let mut per_config: BTreeMap<String, (usize, usize)> = BTreeMap::new();
@@ -151,30 +137,17 @@ pub fn run(
             matched += 1;
             entry.0 += 1;
         } else {
-            report.notes.push(format!(
-                "mismatch {} ({}): got {out}, expected {}",
-                row.id, row.config, row.expected
-            ));
+            report.notes.push(format!("mismatch {} ({}): got {out}, expected {}", row.id, row.config, row.expected));
         }
-        progress(Progress {
-            dataset: name,
-            done: done + 1,
-            total,
-        });
+        progress(Progress { dataset: name, done: done + 1, total });
     }
     #[allow(clippy::cast_precision_loss)]
     report.metrics.insert("n".into(), total as f64);
-    report
-        .metrics
-        .insert("exact_match".into(), ratio(matched, total));
+    report.metrics.insert("exact_match".into(), ratio(matched, total));
     // Position-wise character agreement: how much of the text is right when a case is not.
-    report
-        .metrics
-        .insert("char_agreement".into(), ratio(chars_same, chars_total));
+    report.metrics.insert("char_agreement".into(), ratio(chars_same, chars_total));
     for (config, (m, n)) in &per_config {
-        report
-            .metrics
-            .insert(format!("exact_match.{config}"), ratio(*m, *n));
+        report.metrics.insert(format!("exact_match.{config}"), ratio(*m, *n));
     }
     if total == 0 {
         report.notes.push("no to-Simplified cases found".into());

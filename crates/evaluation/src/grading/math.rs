@@ -40,10 +40,7 @@ pub fn settings_for(config: &serde_json::Map<String, serde_json::Value>) -> Math
     }
     if let Some(types) = config.get("match_types").and_then(|v| v.as_array()) {
         let has = |t: &str| types.iter().any(|v| v.as_str() == Some(t));
-        settings.extraction = Extraction {
-            latex: has("latex"),
-            plain: has("expr"),
-        };
+        settings.extraction = Extraction { latex: has("latex"), plain: has("expr") };
     }
     if let Some(p) = config.get("precision").and_then(serde_json::Value::as_u64) {
         settings.precision = u32::try_from(p).unwrap_or(15);
@@ -51,21 +48,14 @@ pub fn settings_for(config: &serde_json::Map<String, serde_json::Value>) -> Math
     if let Some(strict) = config.get("strict").and_then(serde_json::Value::as_bool) {
         settings.strict_variables = strict;
     }
-    if let Some(allow) = config
-        .get("allow_set_relation_comp")
-        .and_then(serde_json::Value::as_bool)
-    {
+    if let Some(allow) = config.get("allow_set_relation_comp").and_then(serde_json::Value::as_bool) {
         settings.relation_matches_interval = allow;
     }
     settings
 }
 
 /// Runs every `*.jsonl` file of the folder and reports agreement with the peer's verdicts.
-pub fn run(
-    name: &str,
-    dir: &Path,
-    progress: &mut dyn FnMut(Progress<'_>),
-) -> anyhow::Result<DatasetReport> {
+pub fn run(name: &str, dir: &Path, progress: &mut dyn FnMut(Progress<'_>)) -> anyhow::Result<DatasetReport> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .with_context(|| format!("reading {}", dir.display()))?
         .filter_map(Result::ok)
@@ -75,23 +65,14 @@ pub fn run(
     files.sort();
     let mut cases = Vec::new();
     for file in &files {
-        let text =
-            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-        let stem = file
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         for (line_idx, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
                 continue;
             }
-            let case: Case = serde_json::from_str(line).with_context(|| {
-                format!(
-                    "{}:{}: not a math-equivalence case",
-                    file.display(),
-                    line_idx + 1
-                )
-            })?;
+            let case: Case = serde_json::from_str(line)
+                .with_context(|| format!("{}:{}: not a math-equivalence case", file.display(), line_idx + 1))?;
             cases.push((stem.clone(), case));
         }
     }
@@ -103,10 +84,7 @@ pub fn run(
     for (done, (stem, case)) in cases.iter().enumerate() {
         let settings = settings_for(&case.config);
         let verdict = math::equivalent(&case.gold, &case.pred, &settings);
-        if matches!(
-            verdict,
-            math::MathVerdict::Unreadable(_) | math::MathVerdict::ReferenceUnreadable(_)
-        ) {
+        if matches!(verdict, math::MathVerdict::Unreadable(_) | math::MathVerdict::ReferenceUnreadable(_)) {
             unreadable += 1;
         }
         let ours = verdict.is_equivalent();
@@ -121,39 +99,20 @@ pub fn run(
             } else {
                 false_reject += 1;
             }
-            disagreements.push(format!(
-                "{} (peer: {}, ours: {verdict:?})",
-                case.id, case.equivalent
-            ));
+            disagreements.push(format!("{} (peer: {}, ours: {verdict:?})", case.id, case.equivalent));
         }
-        progress(Progress {
-            dataset: name,
-            done: done + 1,
-            total,
-        });
+        progress(Progress { dataset: name, done: done + 1, total });
     }
     report.metrics.insert("n".into(), count(total));
-    report
-        .metrics
-        .insert("agreement".into(), ratio(agree, total));
-    report
-        .metrics
-        .insert("false_accept".into(), count(false_accept));
-    report
-        .metrics
-        .insert("false_reject".into(), count(false_reject));
-    report
-        .metrics
-        .insert("unreadable".into(), count(unreadable));
+    report.metrics.insert("agreement".into(), ratio(agree, total));
+    report.metrics.insert("false_accept".into(), count(false_accept));
+    report.metrics.insert("false_reject".into(), count(false_reject));
+    report.metrics.insert("unreadable".into(), count(unreadable));
     for (stem, (a, n)) in &per_file {
-        report
-            .metrics
-            .insert(format!("agreement.{stem}"), ratio(*a, *n));
+        report.metrics.insert(format!("agreement.{stem}"), ratio(*a, *n));
     }
     if total == 0 {
-        report
-            .notes
-            .push("no cases found (no *.jsonl files with cases)".into());
+        report.notes.push("no cases found (no *.jsonl files with cases)".into());
     }
     for d in disagreements {
         report.notes.push(format!("disagrees: {d}"));

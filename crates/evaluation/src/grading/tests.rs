@@ -46,9 +46,7 @@ fn chinese_cases(dir: &Path) {
 }
 
 fn metric(r: &DatasetReport, name: &str) -> f64 {
-    *r.metrics
-        .get(name)
-        .unwrap_or_else(|| panic!("no metric {name} in {r:?}"))
+    *r.metrics.get(name).unwrap_or_else(|| panic!("no metric {name} in {r:?}"))
 }
 
 #[test]
@@ -122,16 +120,10 @@ fn only_known_dataset_folders_run_and_progress_is_reported() {
     chinese_cases(dir.path());
     write(dir.path(), "unrelated/readme.txt", "not a dataset");
     let mut seen = Vec::new();
-    let reports = run(dir.path(), &mut |p| {
-        seen.push((p.dataset.to_string(), p.done, p.total))
-    })
-    .unwrap();
+    let reports = run(dir.path(), &mut |p| seen.push((p.dataset.to_string(), p.done, p.total))).unwrap();
     let names: Vec<&str> = reports.iter().map(|r| r.dataset.as_str()).collect();
     assert_eq!(names, ["math-equivalence", "chinese-normalisation"]);
-    assert_eq!(
-        seen.last(),
-        Some(&("chinese-normalisation".to_string(), 2, 2))
-    );
+    assert_eq!(seen.last(), Some(&("chinese-normalisation".to_string(), 2, 2)));
     assert!(run(&dir.path().join("missing"), &mut |_| {}).is_err());
 }
 

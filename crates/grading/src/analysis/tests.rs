@@ -47,23 +47,14 @@ fn discrimination_is_the_correlation_with_the_rest_of_the_test() {
     let a = run(&binary(&["111", "110", "100", "000"]));
     // Item 1 (1,1,1,0) against rest scores (2,1,0,0): cov .1875, variances .1875 and .6875.
     let expected = 0.1875 / (0.1875f64.sqrt() * 0.6875f64.sqrt());
-    assert!(
-        approx(a.items[0].discrimination, expected),
-        "{:?}",
-        a.items[0].discrimination
-    );
+    assert!(approx(a.items[0].discrimination, expected), "{:?}", a.items[0].discrimination);
 }
 
 #[test]
 fn an_item_that_strong_students_miss_is_flagged() {
     let a = run(&binary(&["1110", "1100", "1001", "0001", "1000"]));
     let flags = &a.items[3].flags;
-    assert!(
-        flags
-            .iter()
-            .any(|f| matches!(f, Flag::NegativeDiscrimination { .. })),
-        "{flags:?}"
-    );
+    assert!(flags.iter().any(|f| matches!(f, Flag::NegativeDiscrimination { .. })), "{flags:?}");
 }
 
 #[test]
@@ -71,50 +62,30 @@ fn one_student_gives_defined_undefined_statistics() {
     let a = run(&binary(&["101"]));
     assert_eq!(a.kr20, Stat::Undefined(Undefined::TooFewStudents));
     assert_eq!(a.cronbach_alpha, Stat::Undefined(Undefined::TooFewStudents));
-    assert_eq!(
-        a.items[0].discrimination,
-        Stat::Undefined(Undefined::TooFewStudents)
-    );
+    assert_eq!(a.items[0].discrimination, Stat::Undefined(Undefined::TooFewStudents));
     assert!(approx(a.items[0].difficulty, 1.0));
 }
 
 #[test]
 fn zero_variance_and_all_blank_never_produce_nan() {
     let a = run(&binary(&["11", "11", "11"]));
-    assert_eq!(
-        a.items[0].discrimination,
-        Stat::Undefined(Undefined::ItemHasNoVariance)
-    );
-    assert_eq!(
-        a.cronbach_alpha,
-        Stat::Undefined(Undefined::TotalHasNoVariance)
-    );
+    assert_eq!(a.items[0].discrimination, Stat::Undefined(Undefined::ItemHasNoVariance));
+    assert_eq!(a.cronbach_alpha, Stat::Undefined(Undefined::TotalHasNoVariance));
     assert!(a.items[0].flags.contains(&Flag::NoVariance));
     let blank = run(&binary(&["..", "..", ".."]));
     assert!(approx(blank.items[0].difficulty, 0.0));
     assert_eq!(blank.items[0].n_blank, 3);
-    assert!(
-        blank.items[0]
-            .flags
-            .contains(&Flag::ManyBlanks { fraction: 1.0 })
-    );
+    assert!(blank.items[0].flags.contains(&Flag::ManyBlanks { fraction: 1.0 }));
     assert_eq!(blank.kr20, Stat::Undefined(Undefined::TotalHasNoVariance));
     let empty = run(&ScoreMatrix::new(vec![1.0], vec![]).unwrap());
-    assert_eq!(
-        empty.items[0].difficulty,
-        Stat::Undefined(Undefined::TooFewStudents)
-    );
+    assert_eq!(empty.items[0].difficulty, Stat::Undefined(Undefined::TooFewStudents));
 }
 
 #[test]
 fn partial_credit_items_have_alpha_but_no_kr20() {
     let m = ScoreMatrix::new(
         vec![2.0, 1.0],
-        vec![
-            vec![Some(2.0), Some(1.0)],
-            vec![Some(1.0), Some(1.0)],
-            vec![Some(0.0), Some(0.0)],
-        ],
+        vec![vec![Some(2.0), Some(1.0)], vec![Some(1.0), Some(1.0)], vec![Some(0.0), Some(0.0)]],
     )
     .unwrap();
     let a = run(&m);
@@ -134,51 +105,29 @@ fn distractor_analysis_counts_choices_and_flags_attractive_wrong_options() {
         vec![Some("B".into()), None],
     ];
     let offered = vec![vec!["A".into(), "B".into(), "C".into(), "D".into()], vec![]];
-    let m = scores
-        .with_choices(choices, vec![Some("A".into()), None], offered)
-        .unwrap();
+    let m = scores.with_choices(choices, vec![Some("A".into()), None], offered).unwrap();
     let a = run(&m);
-    let opts: Vec<(String, usize, bool)> = a.items[0]
-        .options
-        .iter()
-        .map(|o| (o.option.clone(), o.count, o.is_key))
-        .collect();
+    let opts: Vec<(String, usize, bool)> =
+        a.items[0].options.iter().map(|o| (o.option.clone(), o.count, o.is_key)).collect();
     assert_eq!(
         opts,
-        vec![
-            ("A".into(), 2, true),
-            ("B".into(), 1, false),
-            ("C".into(), 2, false),
-            ("D".into(), 0, false)
-        ]
+        vec![("A".into(), 2, true), ("B".into(), 1, false), ("C".into(), 2, false), ("D".into(), 0, false)]
     );
     assert!(
-        a.items[0]
-            .flags
-            .contains(&Flag::DistractorAttractsStrong { option: "C".into() }),
+        a.items[0].flags.contains(&Flag::DistractorAttractsStrong { option: "C".into() }),
         "{:?}",
         a.items[0].flags
     );
-    assert!(
-        a.items[0]
-            .flags
-            .contains(&Flag::DistractorNeverChosen { option: "D".into() })
-    );
+    assert!(a.items[0].flags.contains(&Flag::DistractorNeverChosen { option: "D".into() }));
     assert!(a.items[1].options.is_empty());
 }
 
 #[test]
 fn malformed_matrices_are_rejected_with_the_place() {
     let err = ScoreMatrix::new(vec![1.0, 1.0], vec![vec![Some(1.0)]]).unwrap_err();
-    assert_eq!(
-        err,
-        GradingError::InvalidMatrix("student 1 has 1 scores for 2 items".into())
-    );
+    assert_eq!(err, GradingError::InvalidMatrix("student 1 has 1 scores for 2 items".into()));
     let err = ScoreMatrix::new(vec![1.0], vec![vec![Some(2.0)]]).unwrap_err();
-    assert_eq!(
-        err,
-        GradingError::InvalidMatrix("student 1, item 1: score 2 outside 0..=1".into())
-    );
+    assert_eq!(err, GradingError::InvalidMatrix("student 1, item 1: score 2 outside 0..=1".into()));
     assert!(ScoreMatrix::new(vec![], vec![]).is_err());
     assert!(ScoreMatrix::new(vec![1.0], vec![vec![Some(f64::NAN)]]).is_err());
 }

@@ -10,26 +10,18 @@ use crate::error::GradingError;
 use crate::grade::Confidence;
 use crate::grade::{Grade, Outcome};
 use crate::id::{ItemId, OptionId};
-use crate::item::{
-    AnswerKey, BlankKey, FillInKey, FreeTextKey, FreeTextScorer, Item, MathKey, Response,
-};
+use crate::item::{AnswerKey, BlankKey, FillInKey, FreeTextKey, FreeTextScorer, Item, MathKey, Response};
 use crate::math::MathSettings;
 use crate::numeric::{NumericKey, SigFigRule, Tolerance, UnitRule};
 use crate::sequence::{MatchCredit, OrderCredit};
 use crate::text::TextRules;
 
 fn ids(s: &str) -> Vec<OptionId> {
-    s.split_whitespace()
-        .map(|x| OptionId::parse(x).unwrap())
-        .collect()
+    s.split_whitespace().map(|x| OptionId::parse(x).unwrap()).collect()
 }
 
 fn item(key: AnswerKey) -> Item {
-    Item {
-        id: ItemId::parse("q1").unwrap(),
-        max_points: 4.0,
-        key,
-    }
+    Item { id: ItemId::parse("q1").unwrap(), max_points: 4.0, key }
 }
 
 fn choice(options: &str, correct: &str, single: bool, partial_credit: PartialCredit) -> AnswerKey {
@@ -47,20 +39,13 @@ fn show(grade: &Grade) -> String {
         Outcome::NeedsScorer => "needs scorer".into(),
         Outcome::NeedsTeacher => "needs teacher".into(),
     };
-    format!(
-        "{outcome} c={:.2} {:?}",
-        grade.confidence.value(),
-        grade.feedback
-    )
+    format!("{outcome} c={:.2} {:?}", grade.confidence.value(), grade.feedback)
 }
 
 /// Grades each response against the item and prints one line per response.
 fn check(key: AnswerKey, responses: &[Response], expect: Expect) {
     let compiled = item(key).compile().unwrap();
-    let out: String = responses
-        .iter()
-        .map(|r| show(&compiled.grade(r)) + "\n")
-        .collect();
+    let out: String = responses.iter().map(|r| show(&compiled.grade(r)) + "\n").collect();
     expect.assert_eq(&out);
 }
 
@@ -68,12 +53,7 @@ fn check(key: AnswerKey, responses: &[Response], expect: Expect) {
 fn single_choice_gives_full_credit_only_for_the_key() {
     check(
         choice("A B C D", "B", true, PartialCredit::AllOrNothing),
-        &[
-            Response::Choice(ids("B")),
-            Response::Choice(ids("C")),
-            Response::Choice(ids("B C")),
-            Response::Blank,
-        ],
+        &[Response::Choice(ids("B")), Response::Choice(ids("C")), Response::Choice(ids("B C")), Response::Blank],
         expect![[r#"
             4/4 c=1.00 [SelectedCorrect("B")]
             0/4 c=1.00 [SelectedWrong("C")]
@@ -92,14 +72,8 @@ fn multiple_choice_partial_credit_rules_differ() {
         Response::Choice(ids("A B C D")),
     ];
     let scores = |rule| {
-        let compiled = item(choice("A B C D", "A B", false, rule))
-            .compile()
-            .unwrap();
-        responses
-            .iter()
-            .map(|r| compiled.grade(r).points().unwrap().to_string())
-            .collect::<Vec<_>>()
-            .join(" ")
+        let compiled = item(choice("A B C D", "A B", false, rule)).compile().unwrap();
+        responses.iter().map(|r| compiled.grade(r).points().unwrap().to_string()).collect::<Vec<_>>().join(" ")
     };
     expect![["4 0 0 0"]].assert_eq(&scores(PartialCredit::AllOrNothing));
     expect![["4 2 0 0"]].assert_eq(&scores(PartialCredit::RightMinusWrong));
@@ -109,26 +83,11 @@ fn multiple_choice_partial_credit_rules_differ() {
 
 #[test]
 fn an_item_with_no_correct_option_is_rejected_when_compiled() {
-    let err = item(choice("A B C", "", true, PartialCredit::AllOrNothing))
-        .compile()
-        .unwrap_err();
+    let err = item(choice("A B C", "", true, PartialCredit::AllOrNothing)).compile().unwrap_err();
     assert_eq!(err, GradingError::NoCorrectOption { item: "q1".into() });
-    let err = item(choice("A B C", "E", true, PartialCredit::AllOrNothing))
-        .compile()
-        .unwrap_err();
-    assert_eq!(
-        err,
-        GradingError::UnknownCorrectOption {
-            item: "q1".into(),
-            option: "E".into()
-        }
-    );
-    let err = item(AnswerKey::Matching {
-        pairs: vec![],
-        credit: MatchCredit::PerPair,
-    })
-    .compile()
-    .unwrap_err();
+    let err = item(choice("A B C", "E", true, PartialCredit::AllOrNothing)).compile().unwrap_err();
+    assert_eq!(err, GradingError::UnknownCorrectOption { item: "q1".into(), option: "E".into() });
+    let err = item(AnswerKey::Matching { pairs: vec![], credit: MatchCredit::PerPair }).compile().unwrap_err();
     assert_eq!(err, GradingError::NoCorrectOption { item: "q1".into() });
 }
 
@@ -156,14 +115,8 @@ fn numeric_answers_use_tolerance_units_and_significant_figures() {
     let key = AnswerKey::Numeric(NumericKey {
         value: 20.0,
         tolerance: Tolerance::Relative(0.01),
-        unit: UnitRule::Expected {
-            unit: "m/s".into(),
-            missing_credit: 0.5,
-        },
-        sig_figs: Some(SigFigRule {
-            required: 2,
-            credit_if_wrong: 0.75,
-        }),
+        unit: UnitRule::Expected { unit: "m/s".into(), missing_credit: 0.5 },
+        sig_figs: Some(SigFigRule { required: 2, credit_if_wrong: 0.75 }),
     });
     check(
         key,
@@ -194,10 +147,7 @@ fn numeric_answers_use_tolerance_units_and_significant_figures() {
 
 #[test]
 fn math_items_grade_by_equivalence_with_confidence() {
-    let key = AnswerKey::Math(MathKey {
-        reference: "\\frac{x^2-1}{x-1}".into(),
-        settings: MathSettings::school(),
-    });
+    let key = AnswerKey::Math(MathKey { reference: "\\frac{x^2-1}{x-1}".into(), settings: MathSettings::school() });
     check(
         key,
         &[
@@ -217,14 +167,8 @@ fn math_items_grade_by_equivalence_with_confidence() {
 
 #[test]
 fn a_math_item_whose_reference_cannot_be_read_is_rejected() {
-    let key = AnswerKey::Math(MathKey {
-        reference: "\\frac{1}{".into(),
-        settings: MathSettings::school(),
-    });
-    assert!(matches!(
-        item(key).compile(),
-        Err(GradingError::InvalidKey { .. })
-    ));
+    let key = AnswerKey::Math(MathKey { reference: "\\frac{1}{".into(), settings: MathSettings::school() });
+    assert!(matches!(item(key).compile(), Err(GradingError::InvalidKey { .. })));
 }
 
 #[test]
@@ -234,7 +178,7 @@ fn fill_in_blanks_match_synonyms_after_chinese_normalisation() {
         rules: TextRules::school(),
     };
     let key = AnswerKey::FillIn(FillInKey {
-        blanks: vec![blank(&["叶绿体"]), blank(&["光合作用", "photosynthesis"])],
+        blanks: vec![blank(&["叶绿体"]), blank(&["光合作用", "photosynthesis"])]
     });
     check(
         key,
@@ -256,31 +200,17 @@ fn fill_in_blanks_match_synonyms_after_chinese_normalisation() {
 #[test]
 fn ordering_and_matching_give_partial_credit_by_parts() {
     check(
-        AnswerKey::Ordering {
-            correct: ids("a b c d"),
-            credit: OrderCredit::PerPosition,
-        },
-        &[
-            Response::Order(ids("a b c d")),
-            Response::Order(ids("a b d c")),
-            Response::Order(ids("d c b a")),
-        ],
+        AnswerKey::Ordering { correct: ids("a b c d"), credit: OrderCredit::PerPosition },
+        &[Response::Order(ids("a b c d")), Response::Order(ids("a b d c")), Response::Order(ids("d c b a"))],
         expect![[r#"
             4/4 c=1.00 [PartsCorrect { correct: 4, total: 4 }]
             2/4 c=1.00 [PartsCorrect { correct: 2, total: 4 }]
             0/4 c=1.00 [PartsCorrect { correct: 0, total: 4 }]
         "#]],
     );
-    let order = item(AnswerKey::Ordering {
-        correct: ids("a b c d"),
-        credit: OrderCredit::PairwiseOrder,
-    })
-    .compile()
-    .unwrap();
-    assert_eq!(
-        order.grade(&Response::Order(ids("a b d c"))).points(),
-        Some(4.0 * 5.0 / 6.0)
-    );
+    let order =
+        item(AnswerKey::Ordering { correct: ids("a b c d"), credit: OrderCredit::PairwiseOrder }).compile().unwrap();
+    assert_eq!(order.grade(&Response::Order(ids("a b d c"))).points(), Some(4.0 * 5.0 / 6.0));
     let pairs = |s: &str| -> Vec<(OptionId, OptionId)> {
         s.split_whitespace()
             .map(|p| p.split_once('-').unwrap())
@@ -288,15 +218,8 @@ fn ordering_and_matching_give_partial_credit_by_parts() {
             .collect()
     };
     check(
-        AnswerKey::Matching {
-            pairs: pairs("1-a 2-b 3-c"),
-            credit: MatchCredit::PerPair,
-        },
-        &[
-            Response::Pairs(pairs("1-a 2-b 3-c")),
-            Response::Pairs(pairs("1-a 2-c 3-b")),
-            Response::Pairs(pairs("1-a")),
-        ],
+        AnswerKey::Matching { pairs: pairs("1-a 2-b 3-c"), credit: MatchCredit::PerPair },
+        &[Response::Pairs(pairs("1-a 2-b 3-c")), Response::Pairs(pairs("1-a 2-c 3-b")), Response::Pairs(pairs("1-a"))],
         expect![[r#"
             4/4 c=1.00 [PartsCorrect { correct: 3, total: 3 }]
             0/4 c=1.00 [PartsCorrect { correct: 1, total: 3 }]
@@ -308,14 +231,8 @@ fn ordering_and_matching_give_partial_credit_by_parts() {
 #[test]
 fn free_text_needs_a_scorer_unless_blank() {
     check(
-        AnswerKey::FreeText(FreeTextKey {
-            references: vec!["Plants make sugar from light.".into()],
-            rubric: None,
-        }),
-        &[
-            Response::Text("Plants use sunlight to make food.".into()),
-            Response::Text("   ".into()),
-        ],
+        AnswerKey::FreeText(FreeTextKey { references: vec!["Plants make sugar from light.".into()], rubric: None }),
+        &[Response::Text("Plants use sunlight to make food.".into()), Response::Text("   ".into())],
         expect![[r#"
             needs scorer c=0.00 [NeedsScorer]
             0/4 c=1.00 [Blank]
@@ -352,20 +269,11 @@ fn responses_of_the_wrong_shape_or_size_get_defined_grades() {
 struct KeywordScorer;
 
 impl FreeTextScorer for KeywordScorer {
-    fn score(
-        &self,
-        _item: &ItemId,
-        key: &FreeTextKey,
-        max_points: f64,
-        answer: &str,
-    ) -> Option<Grade> {
+    fn score(&self, _item: &ItemId, key: &FreeTextKey, max_points: f64, answer: &str) -> Option<Grade> {
         let word = key.references.first()?.split_whitespace().next()?;
         let hit = answer.contains(word);
         Some(Grade {
-            outcome: Outcome::Scored {
-                points: if hit { max_points } else { 0.0 },
-                max_points,
-            },
+            outcome: Outcome::Scored { points: if hit { max_points } else { 0.0 }, max_points },
             feedback: vec![],
             confidence: Confidence::new(0.6),
         })
@@ -374,31 +282,16 @@ impl FreeTextScorer for KeywordScorer {
 
 #[test]
 fn a_free_text_scorer_plugs_in_and_its_grades_stay_suggestions() {
-    let with_reference = item(AnswerKey::FreeText(FreeTextKey {
-        references: vec!["Plants make sugar".into()],
-        rubric: None,
-    }))
-    .compile()
-    .unwrap();
-    let grade =
-        with_reference.grade_with(&Response::Text("Plants use light".into()), &KeywordScorer);
+    let with_reference =
+        item(AnswerKey::FreeText(FreeTextKey { references: vec!["Plants make sugar".into()], rubric: None }))
+            .compile()
+            .unwrap();
+    let grade = with_reference.grade_with(&Response::Text("Plants use light".into()), &KeywordScorer);
     assert_eq!(grade.points(), Some(4.0));
     assert!(grade.is_uncertain());
-    let without = item(AnswerKey::FreeText(FreeTextKey {
-        references: vec![],
-        rubric: None,
-    }))
-    .compile()
-    .unwrap();
+    let without = item(AnswerKey::FreeText(FreeTextKey { references: vec![], rubric: None })).compile().unwrap();
     let grade = without.grade_with(&Response::Text("anything".into()), &KeywordScorer);
     assert_eq!(grade.outcome, Outcome::NeedsScorer);
-    let choice_item = item(choice("A B", "A", true, PartialCredit::AllOrNothing))
-        .compile()
-        .unwrap();
-    assert_eq!(
-        choice_item
-            .grade_with(&Response::Choice(ids("A")), &KeywordScorer)
-            .points(),
-        Some(4.0)
-    );
+    let choice_item = item(choice("A B", "A", true, PartialCredit::AllOrNothing)).compile().unwrap();
+    assert_eq!(choice_item.grade_with(&Response::Choice(ids("A")), &KeywordScorer).points(), Some(4.0));
 }

@@ -66,16 +66,9 @@ fn expand(node: &Node) -> Node {
                     other => out.push(other),
                 }
             }
-            if matches!(node, Node::List(_)) {
-                Node::List(out)
-            } else {
-                Node::Set(out)
-            }
+            if matches!(node, Node::List(_)) { Node::List(out) } else { Node::Set(out) }
         }
-        Node::Rel { parts, ops } => Node::Rel {
-            parts: parts.iter().map(expand).collect(),
-            ops: ops.clone(),
-        },
+        Node::Rel { parts, ops } => Node::Rel { parts: parts.iter().map(expand).collect(), ops: ops.clone() },
         Node::In(x, s) => Node::In(Box::new(expand(x)), Box::new(expand(s))),
         other => other.clone(),
     }
@@ -84,10 +77,7 @@ fn expand(node: &Node) -> Node {
 fn is_lone_name(node: &Node) -> bool {
     match node {
         Node::Sym(_) | Node::Apply(..) => true,
-        Node::Bracket {
-            open: '(', items, ..
-        }
-        | Node::List(items) => items.iter().all(|i| matches!(i, Node::Sym(_))),
+        Node::Bracket { open: '(', items, .. } | Node::List(items) => items.iter().all(|i| matches!(i, Node::Sym(_))),
         _ => false,
     }
 }
@@ -95,9 +85,7 @@ fn is_lone_name(node: &Node) -> bool {
 /// Chains such as `x = 5+5+1 = 11` mean their last value; `a ≈ b` trailing a chain is dropped.
 fn reduce_chain(node: Node) -> Node {
     match node {
-        Node::Rel { mut parts, mut ops }
-            if ops.iter().all(|o| matches!(o, RelOp::Eq | RelOp::Approx)) =>
-        {
+        Node::Rel { mut parts, mut ops } if ops.iter().all(|o| matches!(o, RelOp::Eq | RelOp::Approx)) => {
             while ops.len() > 1 && ops.last() == Some(&RelOp::Approx) {
                 ops.pop();
                 parts.pop();
@@ -120,12 +108,11 @@ fn reduce_chain(node: Node) -> Node {
 fn reduce_pair(gold: Node, pred: Node) -> (Node, Node) {
     let gold = reduce_chain(gold);
     let pred = reduce_chain(pred);
-    let is_eq = |n: &Node| matches!(n, Node::Rel { ops, .. } if ops.len() == 1 && matches!(ops[0], RelOp::Eq | RelOp::Approx));
+    let is_eq =
+        |n: &Node| matches!(n, Node::Rel { ops, .. } if ops.len() == 1 && matches!(ops[0], RelOp::Eq | RelOp::Approx));
     let lone_rhs = |n: Node| match n {
         Node::Rel { mut parts, ops }
-            if ops.len() == 1
-                && matches!(ops[0], RelOp::Eq | RelOp::Approx)
-                && is_lone_name(&parts[0]) =>
+            if ops.len() == 1 && matches!(ops[0], RelOp::Eq | RelOp::Approx) && is_lone_name(&parts[0]) =>
         {
             parts.pop().expect("two parts")
         }
@@ -148,9 +135,9 @@ fn compare(gold: &Node, pred: &Node, c: &Conventions, depth: usize) -> Option<Ho
         return Some(How::Identical);
     }
     match (gold, pred) {
-        (Node::Set(a), Node::Set(b))
-        | (Node::Set(a), Node::List(b))
-        | (Node::List(a), Node::Set(b)) => unordered(a, b, c, depth),
+        (Node::Set(a), Node::Set(b)) | (Node::Set(a), Node::List(b)) | (Node::List(a), Node::Set(b)) => {
+            unordered(a, b, c, depth)
+        }
         (Node::List(a), Node::List(b)) => {
             if c.ordered_lists {
                 ordered(a, b, c, depth)
@@ -158,39 +145,12 @@ fn compare(gold: &Node, pred: &Node, c: &Conventions, depth: usize) -> Option<Ho
                 unordered(a, b, c, depth)
             }
         }
-        (
-            Node::Bracket { open, close, items },
-            Node::Bracket {
-                open: o2,
-                close: c2,
-                items: i2,
-            },
-        ) => {
-            if open == o2 && close == c2 {
-                ordered(items, i2, c, depth)
-            } else {
-                None
-            }
+        (Node::Bracket { open, close, items }, Node::Bracket { open: o2, close: c2, items: i2 }) => {
+            if open == o2 && close == c2 { ordered(items, i2, c, depth) } else { None }
         }
-        (
-            Node::Bracket {
-                open: '(',
-                close: ')',
-                items,
-            },
-            Node::List(b),
-        )
-        | (
-            Node::List(b),
-            Node::Bracket {
-                open: '(',
-                close: ')',
-                items,
-            },
-        ) => ordered(items, b, c, depth),
-        (Node::Union(a), Node::Union(b)) | (Node::Intersection(a), Node::Intersection(b)) => {
-            unordered(a, b, c, depth)
-        }
+        (Node::Bracket { open: '(', close: ')', items }, Node::List(b))
+        | (Node::List(b), Node::Bracket { open: '(', close: ')', items }) => ordered(items, b, c, depth),
+        (Node::Union(a), Node::Union(b)) | (Node::Intersection(a), Node::Intersection(b)) => unordered(a, b, c, depth),
         (Node::Bracket { .. }, Node::Rel { .. }) if c.relation_matches_interval => {
             let interval = interval_of_relation(pred)?;
             compare(gold, &interval, c, depth + 1)
@@ -199,9 +159,7 @@ fn compare(gold: &Node, pred: &Node, c: &Conventions, depth: usize) -> Option<Ho
             let interval = interval_of_relation(gold)?;
             compare(&interval, pred, c, depth + 1)
         }
-        (Node::Rel { parts: p1, ops: o1 }, Node::Rel { parts: p2, ops: o2 }) => {
-            relations(p1, o1, p2, o2, c, depth)
-        }
+        (Node::Rel { parts: p1, ops: o1 }, Node::Rel { parts: p2, ops: o2 }) => relations(p1, o1, p2, o2, c, depth),
         (Node::Text(a), Node::Text(b)) => (text_key(a) == text_key(b)).then_some(How::Identical),
         (Node::Text(a), Node::Sym(b)) | (Node::Sym(b), Node::Text(a)) => {
             (text_key(a) == text_key(b)).then_some(How::Identical)
@@ -226,16 +184,9 @@ fn is_collection(node: &Node) -> bool {
 }
 
 fn text_key(s: &str) -> String {
-    let t: String = s
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_lowercase();
+    let t: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
     let t = t.trim_end_matches('.');
-    let t = t
-        .strip_prefix('(')
-        .and_then(|x| x.strip_suffix(')'))
-        .unwrap_or(t);
+    let t = t.strip_prefix('(').and_then(|x| x.strip_suffix(')')).unwrap_or(t);
     t.to_string()
 }
 
@@ -311,30 +262,13 @@ fn ascending(parts: &[Node], ops: &[RelOp]) -> Option<(Vec<Node>, Vec<RelOp>)> {
     if ops.iter().all(|o| matches!(o, RelOp::Gt | RelOp::Ge)) {
         let mut parts = parts.to_vec();
         parts.reverse();
-        let ops = ops
-            .iter()
-            .rev()
-            .map(|o| {
-                if *o == RelOp::Gt {
-                    RelOp::Lt
-                } else {
-                    RelOp::Le
-                }
-            })
-            .collect();
+        let ops = ops.iter().rev().map(|o| if *o == RelOp::Gt { RelOp::Lt } else { RelOp::Le }).collect();
         return Some((parts, ops));
     }
     None
 }
 
-fn relations(
-    p1: &[Node],
-    o1: &[RelOp],
-    p2: &[Node],
-    o2: &[RelOp],
-    c: &Conventions,
-    depth: usize,
-) -> Option<How> {
+fn relations(p1: &[Node], o1: &[RelOp], p2: &[Node], o2: &[RelOp], c: &Conventions, depth: usize) -> Option<How> {
     let kind = |o: &RelOp| match o {
         RelOp::Eq | RelOp::Approx => 0,
         RelOp::Ne => 1,
@@ -378,11 +312,7 @@ struct Point<'a> {
 
 impl Env for Point<'_> {
     fn get(&self, name: &str) -> f64 {
-        let name = self
-            .rename
-            .iter()
-            .find(|(from, _)| from == name)
-            .map_or(name, |(_, to)| to.as_str());
+        let name = self.rename.iter().find(|(from, _)| from == name).map_or(name, |(_, to)| to.as_str());
         let mut h: u64 = 0x9e37_79b9_7f4a_7c15 ^ self.index.wrapping_mul(0xbf58_476d_1ce4_e5b9);
         for b in name.bytes() {
             h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
@@ -390,11 +320,7 @@ impl Env for Point<'_> {
         }
         #[allow(clippy::cast_precision_loss)]
         let unit = (h >> 11) as f64 / (1u64 << 53) as f64;
-        if self.negative {
-            -2.9 + 5.2 * unit
-        } else {
-            0.35 + 2.5 * unit
-        }
+        if self.negative { -2.9 + 5.2 * unit } else { 0.35 + 2.5 * unit }
     }
 }
 
@@ -435,12 +361,7 @@ fn renamings(gold: &Node, pred: &Node, c: &Conventions) -> Vec<Vec<(String, Stri
         return out;
     }
     for perm in permutations(gs.len()) {
-        out.push(
-            ps.iter()
-                .cloned()
-                .zip(perm.iter().map(|&k| gs[k].clone()))
-                .collect(),
-        );
+        out.push(ps.iter().cloned().zip(perm.iter().map(|&k| gs[k].clone())).collect());
     }
     out
 }
@@ -476,22 +397,13 @@ fn vals_close(g: &Val, p: &Val, tol: f64) -> Option<bool> {
     match (g, p) {
         (Val::Scalar(a), Val::Scalar(b)) => {
             if a.is_nan() || b.is_nan() {
-                return if a.is_nan() && b.is_nan() {
-                    None
-                } else {
-                    Some(false)
-                };
+                return if a.is_nan() && b.is_nan() { None } else { Some(false) };
             }
             Some(close(*a, *b, tol))
         }
-        (
-            Val::Matrix { rows, cols, cells },
-            Val::Matrix {
-                rows: r2,
-                cols: c2,
-                cells: d,
-            },
-        ) => Some(rows == r2 && cols == c2 && cells.iter().zip(d).all(|(a, b)| close(*a, *b, tol))),
+        (Val::Matrix { rows, cols, cells }, Val::Matrix { rows: r2, cols: c2, cells: d }) => {
+            Some(rows == r2 && cols == c2 && cells.iter().zip(d).all(|(a, b)| close(*a, *b, tol)))
+        }
         _ => Some(false),
     }
 }
@@ -509,20 +421,9 @@ fn agree_everywhere(
     let mut informative = 0;
     for negative in [false, true] {
         for index in 0..PROBES {
-            let g_env = Point {
-                index,
-                negative,
-                rename: &[],
-            };
-            let p_env = Point {
-                index,
-                negative,
-                rename,
-            };
-            let (Ok(g), Ok(p)) = (
-                eval::eval(gold, &g_env, c.percent),
-                eval::eval(pred, &p_env, c.percent),
-            ) else {
+            let g_env = Point { index, negative, rename: &[] };
+            let p_env = Point { index, negative, rename };
+            let (Ok(g), Ok(p)) = (eval::eval(gold, &g_env, c.percent), eval::eval(pred, &p_env, c.percent)) else {
                 return false;
             };
             match check(&g, &p) {

@@ -15,11 +15,7 @@ pub(crate) enum PercentAs {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Val {
     Scalar(f64),
-    Matrix {
-        rows: usize,
-        cols: usize,
-        cells: Vec<f64>,
-    },
+    Matrix { rows: usize, cols: usize, cells: Vec<f64> },
 }
 
 /// Why a tree has no numeric value.
@@ -99,11 +95,7 @@ pub(crate) fn eval(node: &Node, env: &dyn Env, percent: PercentAs) -> Result<Val
                     cells.push(scalar(eval(cell, env, percent)?)?);
                 }
             }
-            Val::Matrix {
-                rows: n_rows,
-                cols: n_cols,
-                cells,
-            }
+            Val::Matrix { rows: n_rows, cols: n_cols, cells }
         }
         Node::PlusMinus(..)
         | Node::Bracket { .. }
@@ -120,11 +112,7 @@ pub(crate) fn eval(node: &Node, env: &dyn Env, percent: PercentAs) -> Result<Val
 fn scalar(v: Val) -> Result<f64, EvalError> {
     match v {
         Val::Scalar(x) => Ok(x),
-        Val::Matrix {
-            rows: 1,
-            cols: 1,
-            cells,
-        } => Ok(cells[0]),
+        Val::Matrix { rows: 1, cols: 1, cells } => Ok(cells[0]),
         Val::Matrix { .. } => Err(EvalError::Shape),
     }
 }
@@ -132,29 +120,20 @@ fn scalar(v: Val) -> Result<f64, EvalError> {
 fn scale(v: Val, k: f64) -> Val {
     match v {
         Val::Scalar(x) => Val::Scalar(x * k),
-        Val::Matrix { rows, cols, cells } => Val::Matrix {
-            rows,
-            cols,
-            cells: cells.into_iter().map(|c| c * k).collect(),
-        },
+        Val::Matrix { rows, cols, cells } => {
+            Val::Matrix { rows, cols, cells: cells.into_iter().map(|c| c * k).collect() }
+        }
     }
 }
 
 fn add(a: Val, b: Val) -> Result<Val, EvalError> {
     match (a, b) {
         (Val::Scalar(x), Val::Scalar(y)) => Ok(Val::Scalar(x + y)),
-        (
-            Val::Matrix { rows, cols, cells },
-            Val::Matrix {
-                rows: r2,
-                cols: c2,
-                cells: d,
-            },
-        ) if rows == r2 && cols == c2 => Ok(Val::Matrix {
-            rows,
-            cols,
-            cells: cells.iter().zip(&d).map(|(x, y)| x + y).collect(),
-        }),
+        (Val::Matrix { rows, cols, cells }, Val::Matrix { rows: r2, cols: c2, cells: d })
+            if rows == r2 && cols == c2 =>
+        {
+            Ok(Val::Matrix { rows, cols, cells: cells.iter().zip(&d).map(|(x, y)| x + y).collect() })
+        }
         _ => Err(EvalError::Shape),
     }
 }
@@ -162,17 +141,8 @@ fn add(a: Val, b: Val) -> Result<Val, EvalError> {
 fn mul(a: Val, b: Val) -> Result<Val, EvalError> {
     match (a, b) {
         (Val::Scalar(x), Val::Scalar(y)) => Ok(Val::Scalar(x * y)),
-        (Val::Scalar(k), m @ Val::Matrix { .. }) | (m @ Val::Matrix { .. }, Val::Scalar(k)) => {
-            Ok(scale(m, k))
-        }
-        (
-            Val::Matrix { rows, cols, cells },
-            Val::Matrix {
-                rows: r2,
-                cols: c2,
-                cells: d,
-            },
-        ) => {
+        (Val::Scalar(k), m @ Val::Matrix { .. }) | (m @ Val::Matrix { .. }, Val::Scalar(k)) => Ok(scale(m, k)),
+        (Val::Matrix { rows, cols, cells }, Val::Matrix { rows: r2, cols: c2, cells: d }) => {
             if cols != r2 {
                 return Err(EvalError::Shape);
             }
@@ -182,11 +152,7 @@ fn mul(a: Val, b: Val) -> Result<Val, EvalError> {
                     out[i * c2 + j] = (0..cols).map(|k| cells[i * cols + k] * d[k * c2 + j]).sum();
                 }
             }
-            Ok(Val::Matrix {
-                rows,
-                cols: c2,
-                cells: out,
-            })
+            Ok(Val::Matrix { rows, cols: c2, cells: out })
         }
     }
 }
@@ -311,9 +277,7 @@ pub(crate) fn has_decimal(node: &Node) -> bool {
         Node::Num { decimal, .. } => *decimal,
         Node::Sym(_) | Node::Const(_) | Node::Text(_) => false,
         Node::Neg(x) | Node::Factorial(x) | Node::Percent(x) => has_decimal(x),
-        Node::Div(a, b) | Node::Pow(a, b) | Node::PlusMinus(a, b) | Node::In(a, b) => {
-            has_decimal(a) || has_decimal(b)
-        }
+        Node::Div(a, b) | Node::Pow(a, b) | Node::PlusMinus(a, b) | Node::In(a, b) => has_decimal(a) || has_decimal(b),
         Node::Add(xs)
         | Node::Mul(xs)
         | Node::Func(_, xs)

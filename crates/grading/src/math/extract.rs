@@ -37,23 +37,12 @@ struct Env {
 pub(crate) fn candidates(text: &str, look: Look) -> Vec<Vec<Candidate>> {
     let chars: Vec<char> = text.chars().collect();
     let lower: Vec<char> = chars.iter().map(char::to_ascii_lowercase).collect();
-    let envs = if look.latex {
-        find_envs(&chars)
-    } else {
-        Vec::new()
-    };
+    let envs = if look.latex { find_envs(&chars) } else { Vec::new() };
     let chains = chain_envs(&chars, &envs);
-    let boxed_envs: Vec<Env> = envs
-        .iter()
-        .filter(|e| !boxed_spans(&e.content.chars().collect::<Vec<_>>()).is_empty())
-        .cloned()
-        .collect();
+    let boxed_envs: Vec<Env> =
+        envs.iter().filter(|e| !boxed_spans(&e.content.chars().collect::<Vec<_>>()).is_empty()).cloned().collect();
     let boxed_chains = chain_envs(&chars, &boxed_envs);
-    let numbers = if look.plain {
-        find_plain(&chars)
-    } else {
-        Vec::new()
-    };
+    let numbers = if look.plain { find_plain(&chars) } else { Vec::new() };
 
     let final_is = find_all(&lower, "final answer is");
     let final_any = find_all(&lower, "final answer");
@@ -66,18 +55,12 @@ pub(crate) fn candidates(text: &str, look: Look) -> Vec<Vec<Candidate>> {
     let mut p0 = Vec::new();
     for chain in &chains {
         let (start, end) = (chain.start, chain.end);
-        if final_is
-            .iter()
-            .any(|&a| gap_is(&chars, a, start, GapRule::ColonSpaces))
-            && followed_by_i_hope(&chars, end)
-        {
+        if final_is.iter().any(|&a| gap_is(&chars, a, start, GapRule::ColonSpaces)) && followed_by_i_hope(&chars, end) {
             p0.push(chain.candidate());
         }
     }
     for n in &numbers {
-        if final_is
-            .iter()
-            .any(|&a| gap_is(&chars, a, n.value_start, GapRule::ColonSpacesPrefix))
+        if final_is.iter().any(|&a| gap_is(&chars, a, n.value_start, GapRule::ColonSpacesPrefix))
             && followed_by_i_hope(&chars, n.end)
         {
             p0.push(n.candidate.clone());
@@ -88,18 +71,12 @@ pub(crate) fn candidates(text: &str, look: Look) -> Vec<Vec<Candidate>> {
     // Priority 50: "final answer .. is X", and boxed answers.
     let mut p50 = Vec::new();
     for chain in &chains {
-        if final_any
-            .iter()
-            .any(|&a| gap_is(&chars, a, chain.start, GapRule::IsWithin(100, true)))
-        {
+        if final_any.iter().any(|&a| gap_is(&chars, a, chain.start, GapRule::IsWithin(100, true))) {
             p50.push(chain.candidate());
         }
     }
     for n in &numbers {
-        if final_any
-            .iter()
-            .any(|&a| gap_is(&chars, a, n.value_start, GapRule::IsWithin(100, false)))
-        {
+        if final_any.iter().any(|&a| gap_is(&chars, a, n.value_start, GapRule::IsWithin(100, false))) {
             p50.push(n.candidate.clone());
         }
     }
@@ -110,11 +87,7 @@ pub(crate) fn candidates(text: &str, look: Look) -> Vec<Vec<Candidate>> {
 
     // Priority 100 and 200: after the word "answer" (with a colon first).
     for anchors in [&answer_colon, &answer_any] {
-        let anchor_len = if std::ptr::eq(anchors, &answer_colon) {
-            7
-        } else {
-            6
-        };
+        let anchor_len = if std::ptr::eq(anchors, &answer_colon) { 7 } else { 6 };
         let mut group = Vec::new();
         for &a in anchors.iter() {
             let after = a + anchor_len;
@@ -133,9 +106,7 @@ pub(crate) fn candidates(text: &str, look: Look) -> Vec<Vec<Candidate>> {
                 }
                 let last_eq = gap.iter().rposition(|&c| c == '=');
                 let near = gap.len() <= 50
-                    || last_eq.is_some_and(|p| {
-                        p <= 100 && gap[p + 1..].iter().all(|c| c.is_whitespace())
-                    });
+                    || last_eq.is_some_and(|p| p <= 100 && gap[p + 1..].iter().all(|c| c.is_whitespace()));
                 if near {
                     group.push(n.candidate.clone());
                 }
@@ -241,12 +212,7 @@ fn find_envs(chars: &[char]) -> Vec<Env> {
         if let Some((content_start, content_end, end)) = env_at(chars, i, &mut fail_until) {
             let content: String = chars[content_start..content_end].iter().collect();
             let (percent, after) = percent_after(chars, end);
-            envs.push(Env {
-                start: i,
-                end: after,
-                content,
-                percent,
-            });
+            envs.push(Env { start: i, end: after, content, percent });
             i = end;
         } else {
             i += 1;
@@ -320,10 +286,7 @@ fn percent_after(chars: &[char], end: usize) -> (bool, usize) {
     }
     for word in ["\\%", "%", "percentage", "percent", "pct"] {
         let w: Vec<char> = word.chars().collect();
-        if chars
-            .get(i..i + w.len())
-            .is_some_and(|s| s.iter().zip(&w).all(|(a, b)| a.eq_ignore_ascii_case(b)))
-        {
+        if chars.get(i..i + w.len()).is_some_and(|s| s.iter().zip(&w).all(|(a, b)| a.eq_ignore_ascii_case(b))) {
             return (true, i + w.len());
         }
     }
@@ -349,39 +312,26 @@ impl Chain {
                 .collect::<Vec<_>>()
                 .join(",")
         };
-        Candidate {
-            src,
-            percent: false,
-            span: (self.start, self.end),
-        }
+        Candidate { src, percent: false, span: (self.start, self.end) }
     }
 }
 
 fn wrap_percent(src: &str, percent: bool) -> String {
-    if percent {
-        format!("{{{src}}}\\%")
-    } else {
-        src.to_string()
-    }
+    if percent { format!("{{{src}}}\\%") } else { src.to_string() }
 }
 
 fn chain_envs(chars: &[char], envs: &[Env]) -> Vec<Chain> {
     let mut chains = Vec::new();
     let mut k = 0;
     while k < envs.len() {
-        let mut chain = Chain {
-            start: envs[k].start,
-            end: envs[k].end,
-            parts: vec![(envs[k].content.clone(), envs[k].percent)],
-        };
+        let mut chain =
+            Chain { start: envs[k].start, end: envs[k].end, parts: vec![(envs[k].content.clone(), envs[k].percent)] };
         let mut next = k + 1;
         while next < envs.len() && chain.parts.len() < 6 {
             let between: String = chars[chain.end..envs[next].start].iter().collect();
             let t = between.trim().trim_start_matches(',').trim();
             if t.is_empty() || t == "and" || t == "or" {
-                chain
-                    .parts
-                    .push((envs[next].content.clone(), envs[next].percent));
+                chain.parts.push((envs[next].content.clone(), envs[next].percent));
                 chain.end = envs[next].end;
                 next += 1;
             } else {
@@ -461,11 +411,7 @@ fn boxed_spans(chars: &[char]) -> Vec<(usize, usize, usize)> {
 fn boxed_candidates(chars: &[char], chains: &[Chain]) -> Vec<Candidate> {
     let mut out = Vec::new();
     for chain in chains {
-        if chain
-            .parts
-            .iter()
-            .any(|(s, _)| s.contains("\\boxed") || s.contains("\\fbox"))
-        {
+        if chain.parts.iter().any(|(s, _)| s.contains("\\boxed") || s.contains("\\fbox")) {
             out.push(chain.candidate());
         }
     }
@@ -473,15 +419,8 @@ fn boxed_candidates(chars: &[char], chains: &[Chain]) -> Vec<Candidate> {
     if let (Some(first), Some(last)) = (spans.first(), spans.last()) {
         let content: String = chars[last.0..last.1].iter().collect();
         // The peer's pattern runs from the first box to the last closing brace of the text.
-        let end = chars
-            .iter()
-            .rposition(|&c| c == '}')
-            .map_or(last.2, |p| p + 1);
-        out.push(Candidate {
-            src: content,
-            percent: false,
-            span: (first.0, end),
-        });
+        let end = chars.iter().rposition(|&c| c == '}').map_or(last.2, |p| p + 1);
+        out.push(Candidate { src: content, percent: false, span: (first.0, end) });
     }
     out
 }
@@ -528,11 +467,7 @@ fn find_plain(chars: &[char]) -> Vec<PlainMatch> {
             let (percent, after) = plain_percent(chars, end);
             let followed_by_equals = next_non_space(chars, after) == Some('=');
             out.push(PlainMatch {
-                candidate: Candidate {
-                    src: number,
-                    percent,
-                    span: (i, after),
-                },
+                candidate: Candidate { src: number, percent, span: (i, after) },
                 value_start: v,
                 end: after,
                 followed_by_equals,
@@ -599,8 +534,7 @@ pub(crate) fn plain_number(chars: &[char], i: usize) -> Option<(String, usize)> 
     }
     // Format 2: integer with a decimal point or a decimal comma.
     if first_end > j {
-        if matches!(chars.get(first_end), Some('.' | ','))
-            && chars.get(first_end + 1).is_some_and(char::is_ascii_digit)
+        if matches!(chars.get(first_end), Some('.' | ',')) && chars.get(first_end + 1).is_some_and(char::is_ascii_digit)
         {
             let d_end = digits_from(first_end + 1);
             let int: String = chars[j..first_end].iter().collect();
@@ -659,19 +593,13 @@ fn plain_expression(chars: &[char], i: usize) -> Option<PlainMatch> {
         end -= 1;
     }
     let body: String = chars[i..end].iter().collect();
-    let has_operator = chars[j..end]
-        .iter()
-        .any(|&c| matches!(c, '+' | '-' | '*' | '×' | '/' | '^' | '÷'));
+    let has_operator = chars[j..end].iter().any(|&c| matches!(c, '+' | '-' | '*' | '×' | '/' | '^' | '÷'));
     if !has_operator {
         return None;
     }
     let followed_by_equals = next_non_space(chars, end) == Some('=');
     Some(PlainMatch {
-        candidate: Candidate {
-            src: body.trim().to_string(),
-            percent: false,
-            span: (i, end),
-        },
+        candidate: Candidate { src: body.trim().to_string(), percent: false, span: (i, end) },
         value_start: i,
         end,
         followed_by_equals,

@@ -28,8 +28,8 @@ const MAX_WORD: usize = 32;
 
 /// Multi-letter names read as one identifier in plain input.
 pub(crate) const PLAIN_NAMES: &[&str] = &[
-    "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "sqrt", "sin", "cos", "tan", "sec",
-    "csc", "cot", "log", "exp", "abs", "ln", "lg", "pi", "inf", "oo",
+    "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "sqrt", "sin", "cos", "tan", "sec", "csc", "cot", "log",
+    "exp", "abs", "ln", "lg", "pi", "inf", "oo",
 ];
 
 /// Tokenises a normalised answer. Whitespace separates tokens and is otherwise dropped.
@@ -49,10 +49,7 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, GradingError> {
                 i += 1;
             }
             let mut decimal = false;
-            if i < chars.len()
-                && chars[i] == '.'
-                && chars.get(i + 1).is_some_and(char::is_ascii_digit)
-            {
+            if i < chars.len() && chars[i] == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit) {
                 decimal = true;
                 i += 1;
                 while i < chars.len() && chars[i].is_ascii_digit() {
@@ -100,11 +97,7 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, GradingError> {
                             && t.chars().all(|c| c.is_ascii_digit() || c == '.')
                             && t.chars().filter(|&c| c == '.').count() <= 1
                             && t.chars().any(|c| c.is_ascii_digit());
-                        tokens.push(if numeric {
-                            Token::Num(t.to_string())
-                        } else {
-                            Token::Text(text)
-                        });
+                        tokens.push(if numeric { Token::Num(t.to_string()) } else { Token::Text(text) });
                         i = next;
                     } else {
                         tokens.push(Token::Command(name));
@@ -188,14 +181,12 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, GradingError> {
                     _ => tokens.push(Token::Sym(c)),
                 }
             }
-            '+' | '-' | '*' | '/' | '^' | '_' | '(' | ')' | '[' | ']' | '{' | '}' | ',' | ';'
-            | '|' | '&' | '\'' | ':' => tokens.push(Token::Sym(c)),
+            '+' | '-' | '*' | '/' | '^' | '_' | '(' | ')' | '[' | ']' | '{' | '}' | ',' | ';' | '|' | '&' | '\''
+            | ':' => tokens.push(Token::Sym(c)),
             '$' | '"' | '?' | '`' | '~' => {}
             '.' => {}
             other => {
-                return Err(GradingError::MathSyntax(format!(
-                    "unexpected character {other:?}"
-                )));
+                return Err(GradingError::MathSyntax(format!("unexpected character {other:?}")));
             }
         }
         i += 1;
@@ -308,9 +299,7 @@ fn read_group(chars: &[char], mut i: usize) -> Result<(String, usize), GradingEr
         }
         i += 1;
     }
-    Err(GradingError::MathSyntax(
-        "unclosed { after a text command".into(),
-    ))
+    Err(GradingError::MathSyntax("unclosed { after a text command".into()))
 }
 
 /// Splits a run of ASCII letters into known names and single-letter variables.

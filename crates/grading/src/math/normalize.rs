@@ -105,10 +105,7 @@ fn join_spaced_thousands(s: &str) -> String {
     while i < chars.len() {
         let is_space_cmd = chars[i] == '\\' && matches!(chars.get(i + 1), Some(',' | ';' | ' '));
         if is_space_cmd && i > 0 && chars[i - 1].is_ascii_digit() {
-            let group = chars[i + 2..]
-                .iter()
-                .take_while(|c| c.is_ascii_digit())
-                .count();
+            let group = chars[i + 2..].iter().take_while(|c| c.is_ascii_digit()).count();
             if group == 3 {
                 i += 2;
                 continue;
@@ -160,7 +157,5 @@ fn is_thousands_number(s: &str) -> bool {
         && (1..=3).contains(&groups[0].len())
         && !groups[0].starts_with('0')
         && groups[0].bytes().all(|b| b.is_ascii_digit())
-        && groups[1..]
-            .iter()
-            .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+        && groups[1..].iter().all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
 }

@@ -104,11 +104,7 @@ pub(crate) fn parse(tokens: Vec<Token>) -> Result<Node, GradingError> {
     if tokens.is_empty() {
         return Err(GradingError::EmptyAnswer);
     }
-    let mut parser = Parser {
-        tokens,
-        pos: 0,
-        depth: 0,
-    };
+    let mut parser = Parser { tokens, pos: 0, depth: 0 };
     let node = parser.list(&[])?;
     if parser.pos < parser.tokens.len() {
         return Err(GradingError::MathSyntax(format!(
@@ -275,11 +271,7 @@ impl Parser {
             ops.push(op);
             parts.push(self.set_expr()?);
         }
-        if ops.is_empty() {
-            Ok(parts.pop().expect("one part"))
-        } else {
-            Ok(Node::Rel { parts, ops })
-        }
+        if ops.is_empty() { Ok(parts.pop().expect("one part")) } else { Ok(Node::Rel { parts, ops }) }
     }
 
     fn set_expr(&mut self) -> Result<Node, GradingError> {
@@ -313,11 +305,7 @@ impl Parser {
                 break;
             }
         }
-        Ok(if unions.len() == 1 {
-            unions.pop().expect("one")
-        } else {
-            Node::Union(unions)
-        })
+        Ok(if unions.len() == 1 { unions.pop().expect("one") } else { Node::Union(unions) })
     }
 
     fn additive(&mut self) -> Result<Node, GradingError> {
@@ -392,11 +380,7 @@ impl Parser {
                     let is_frac = matches!(t, Token::Command(c) if c.ends_with("frac"));
                     let next = self.power()?;
                     // A mixed number: `2\frac{1}{2}` is 2½, not 2 × ½.
-                    if is_frac
-                        && factors.len() == 1
-                        && is_integer(&factors[0])
-                        && is_simple_fraction(&next)
-                    {
+                    if is_frac && factors.len() == 1 && is_integer(&factors[0]) && is_simple_fraction(&next) {
                         let whole = factors.pop().expect("one factor");
                         factors.push(Node::Add(vec![whole, next]));
                     } else {
@@ -450,13 +434,7 @@ impl Parser {
         } else if self.at_command("pm") {
             self.pos += 1;
             let rhs = self.unary()?;
-            Node::PlusMinus(
-                Box::new(Node::Num {
-                    value: 0.0,
-                    decimal: false,
-                }),
-                Box::new(rhs),
-            )
+            Node::PlusMinus(Box::new(Node::Num { value: 0.0, decimal: false }), Box::new(rhs))
         } else {
             self.power()?
         };
@@ -564,10 +542,7 @@ impl Parser {
             if !rest.is_empty() && first != '.' {
                 self.tokens[self.pos] = Token::Num(rest);
                 let value = f64::from(first.to_digit(10).expect("a digit"));
-                return Ok(Node::Num {
-                    value,
-                    decimal: false,
-                });
+                return Ok(Node::Num { value, decimal: false });
             }
         }
         self.postfix()
@@ -582,38 +557,23 @@ impl Parser {
 
     fn primary_inner(&mut self) -> Result<Node, GradingError> {
         let Some(token) = self.bump() else {
-            return Err(GradingError::MathSyntax(
-                "the answer ends where a value was expected".into(),
-            ));
+            return Err(GradingError::MathSyntax("the answer ends where a value was expected".into()));
         };
         match token {
             Token::Num(text) => {
-                let value: f64 = text
-                    .parse()
-                    .map_err(|_| GradingError::MathSyntax(format!("bad number {text:?}")))?;
-                Ok(Node::Num {
-                    value,
-                    decimal: text.contains('.'),
-                })
+                let value: f64 = text.parse().map_err(|_| GradingError::MathSyntax(format!("bad number {text:?}")))?;
+                Ok(Node::Num { value, decimal: text.contains('.') })
             }
             Token::Based { digits, base } => {
-                let value = u64::from_str_radix(&digits, base).map_err(|_| {
-                    GradingError::MathSyntax(format!("{digits} is not a base-{base} number"))
-                })?;
+                let value = u64::from_str_radix(&digits, base)
+                    .map_err(|_| GradingError::MathSyntax(format!("{digits} is not a base-{base} number")))?;
                 // Precision loss above 2^53 does not matter for a value compared with tolerance.
                 #[allow(clippy::cast_precision_loss)]
-                Ok(Node::Num {
-                    value: value as f64,
-                    decimal: false,
-                })
+                Ok(Node::Num { value: value as f64, decimal: false })
             }
-            Token::Percent => Err(GradingError::MathSyntax(
-                "percent sign without a number".into(),
-            )),
+            Token::Percent => Err(GradingError::MathSyntax("percent sign without a number".into())),
             Token::Text(text) => Ok(Node::Text(text.trim().to_string())),
-            Token::RowSep => Err(GradingError::MathSyntax(
-                "row separator outside a matrix".into(),
-            )),
+            Token::RowSep => Err(GradingError::MathSyntax("row separator outside a matrix".into())),
             Token::Ident(name) => self.identifier(name),
             Token::Sym('(') => self.bracketed('('),
             Token::Sym('[') => self.bracketed('['),
@@ -683,7 +643,8 @@ impl Parser {
         if let Some(b) = base {
             args.push(b);
         }
-        let inverse = matches!(&power, Some(Node::Neg(inner)) if matches!(**inner, Node::Num { value, .. } if value == 1.0));
+        let inverse =
+            matches!(&power, Some(Node::Neg(inner)) if matches!(**inner, Node::Num { value, .. } if value == 1.0));
         if inverse {
             let inv = match func {
                 Func::Sin => Some(Func::Asin),
@@ -715,11 +676,7 @@ impl Parser {
             one if open == '(' && close == ')' => Ok(one),
             // `\left[\begin{array}..\end{array}\right]` is the matrix itself.
             one @ Node::Matrix(_) => Ok(one),
-            one => Ok(Node::Bracket {
-                open,
-                close,
-                items: vec![one],
-            }),
+            one => Ok(Node::Bracket { open, close, items: vec![one] }),
         }
     }
 
@@ -790,11 +747,7 @@ impl Parser {
                     _ => return Err(GradingError::MathSyntax("unclosed \\langle".into())),
                 }
                 Ok(match inner {
-                    Node::List(items) => Node::Bracket {
-                        open: '(',
-                        close: ')',
-                        items,
-                    },
+                    Node::List(items) => Node::Bracket { open: '(', close: ')', items },
                     one => one,
                 })
             }
@@ -839,17 +792,13 @@ impl Parser {
         loop {
             match self.peek() {
                 None => {
-                    return Err(GradingError::MathSyntax(format!(
-                        "unclosed environment {name}"
-                    )));
+                    return Err(GradingError::MathSyntax(format!("unclosed environment {name}")));
                 }
                 Some(Token::Command(c)) if c == "end" => {
                     self.pos += 1;
                     let end = self.environment_name()?;
                     if end != name {
-                        return Err(GradingError::MathSyntax(format!(
-                            "environment {name} closed by {end}"
-                        )));
+                        return Err(GradingError::MathSyntax(format!("environment {name} closed by {end}")));
                     }
                     break;
                 }
@@ -880,9 +829,7 @@ impl Parser {
         }
         let width = rows.first().map_or(0, Vec::len);
         if width == 0 || rows.iter().any(|r| r.len() != width) {
-            return Err(GradingError::MathSyntax(
-                "matrix rows of different lengths".into(),
-            ));
+            return Err(GradingError::MathSyntax("matrix rows of different lengths".into()));
         }
         Ok(Node::Matrix(rows))
     }
@@ -923,17 +870,9 @@ fn is_simple_fraction(node: &Node) -> bool {
 }
 
 fn collapse_add(mut terms: Vec<Node>) -> Node {
-    if terms.len() == 1 {
-        terms.pop().expect("one term")
-    } else {
-        Node::Add(terms)
-    }
+    if terms.len() == 1 { terms.pop().expect("one term") } else { Node::Add(terms) }
 }
 
 fn collapse_mul(mut factors: Vec<Node>) -> Node {
-    if factors.len() == 1 {
-        factors.pop().expect("one factor")
-    } else {
-        Node::Mul(factors)
-    }
+    if factors.len() == 1 { factors.pop().expect("one factor") } else { Node::Mul(factors) }
 }

@@ -5,9 +5,7 @@ use expect_test::{Expect, expect};
 use proptest::prelude::*;
 
 use crate::error::GradingError;
-use crate::math::{
-    ListOrder, MathAnswer, MathSettings, MathVerdict, PercentConvention, equivalent,
-};
+use crate::math::{ListOrder, MathAnswer, MathSettings, MathVerdict, PercentConvention, equivalent};
 
 /// One line per pair: `reference | answer`. Prints the verdict of each.
 fn check_with(settings: &MathSettings, pairs: &str, expect: Expect) {
@@ -258,15 +256,9 @@ fn bad_math_gets_a_clear_verdict_not_a_panic() {
 #[test]
 fn empty_and_oversized_answers_are_errors() {
     let settings = MathSettings::school();
-    assert_eq!(
-        MathAnswer::parse("   ", &settings).unwrap_err(),
-        GradingError::EmptyAnswer
-    );
+    assert_eq!(MathAnswer::parse("   ", &settings).unwrap_err(), GradingError::EmptyAnswer);
     let huge = "1+".repeat(150_000);
-    assert!(matches!(
-        MathAnswer::parse(&huge, &settings),
-        Err(GradingError::AnswerTooLong { .. })
-    ));
+    assert!(matches!(MathAnswer::parse(&huge, &settings), Err(GradingError::AnswerTooLong { .. })));
 }
 
 #[test]

@@ -9,10 +9,9 @@ fn check(inputs: &str, expect: Expect) {
     let mut out = String::new();
     for line in inputs.lines().map(str::trim).filter(|l| !l.is_empty()) {
         match parse_quantity(line) {
-            Ok(q) => out.push_str(&format!(
-                "{line:<16} value={} figures={:?} unit={:?}\n",
-                q.value, q.sig_figs, q.unit
-            )),
+            Ok(q) => {
+                out.push_str(&format!("{line:<16} value={} figures={:?} unit={:?}\n", q.value, q.sig_figs, q.unit))
+            }
             Err(e) => out.push_str(&format!("{line:<16} error: {e}\n")),
         }
     }

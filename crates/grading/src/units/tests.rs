@@ -41,12 +41,6 @@ fn units_of_different_quantities_do_not_convert() {
 
 #[test]
 fn unknown_units_are_named_in_the_error() {
-    assert_eq!(
-        parse_unit("furlongs"),
-        Err(GradingError::UnknownUnit("furlongs".into()))
-    );
-    assert_eq!(
-        parse_unit("m/"),
-        Err(GradingError::UnknownUnit("m/".into()))
-    );
+    assert_eq!(parse_unit("furlongs"), Err(GradingError::UnknownUnit("furlongs".into())));
+    assert_eq!(parse_unit("m/"), Err(GradingError::UnknownUnit("m/".into())));
 }

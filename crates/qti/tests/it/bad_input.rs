@@ -7,10 +7,7 @@ use qti::QtiError;
 fn non_utf8_bytes_are_reported_with_their_offset() {
     let mut bytes = b"<qti-assessment-item>".to_vec();
     bytes.extend_from_slice(b"\xC4\xE3\xBA\xC3");
-    assert_eq!(
-        qti::import_bytes(&bytes),
-        Err(QtiError::NotUtf8 { offset: 21 })
-    );
+    assert_eq!(qti::import_bytes(&bytes), Err(QtiError::NotUtf8 { offset: 21 }));
 }
 
 #[test]
@@ -31,12 +28,7 @@ fn documents_with_a_dtd_are_refused() {
 
 #[test]
 fn other_documents_and_unknown_namespaces_are_named() {
-    assert_eq!(
-        qti::import("<html/>"),
-        Err(QtiError::NotAnItem {
-            root: "html".into()
-        })
-    );
+    assert_eq!(qti::import("<html/>"), Err(QtiError::NotAnItem { root: "html".into() }));
     assert_eq!(
         qti::import(r#"<assessmentItem xmlns="http://example.com/qti9"/>"#),
         Err(QtiError::UnknownNamespace("http://example.com/qti9".into()))

@@ -12,24 +12,15 @@ use grading::text::TextRules;
 use qti::{QtiItem, QtiVersion};
 
 fn ids(s: &str) -> Vec<OptionId> {
-    s.split_whitespace()
-        .map(|x| OptionId::parse(x).unwrap())
-        .collect()
+    s.split_whitespace().map(|x| OptionId::parse(x).unwrap()).collect()
 }
 
 fn qti_item(id: &str, key: AnswerKey, labels: &[(&str, &str)]) -> QtiItem {
     QtiItem {
-        item: Item {
-            id: ItemId::parse(id).unwrap(),
-            max_points: 3.0,
-            key,
-        },
+        item: Item { id: ItemId::parse(id).unwrap(), max_points: 3.0, key },
         title: format!("题目 {id} & <co>"),
         prompt: Some("请选择 \"正确\" 的答案".into()),
-        labels: labels
-            .iter()
-            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-            .collect::<BTreeMap<_, _>>(),
+        labels: labels.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect::<BTreeMap<_, _>>(),
         version: QtiVersion::V3_0,
         notes: vec![],
     }
@@ -78,14 +69,8 @@ fn true_false_numeric_and_math_items_round_trip() {
     let numeric = AnswerKey::Numeric(NumericKey {
         value: 9.81,
         tolerance: Tolerance::Relative(0.02),
-        unit: UnitRule::Expected {
-            unit: "m/s^2".into(),
-            missing_credit: 0.5,
-        },
-        sig_figs: Some(SigFigRule {
-            required: 3,
-            credit_if_wrong: 0.75,
-        }),
+        unit: UnitRule::Expected { unit: "m/s^2".into(), missing_credit: 0.5 },
+        sig_figs: Some(SigFigRule { required: 3, credit_if_wrong: 0.75 }),
     });
     round_trip(&qti_item("num", numeric, &[]));
     let exact = AnswerKey::Numeric(NumericKey {
@@ -99,10 +84,7 @@ fn true_false_numeric_and_math_items_round_trip() {
     settings.percent = PercentConvention::Either;
     settings.lists = ListOrder::Ordered;
     settings.precision = 3;
-    let math = AnswerKey::Math(MathKey {
-        reference: "\\frac{x^2-1}{x-1} & x > 1".replace(" & x > 1", ""),
-        settings,
-    });
+    let math = AnswerKey::Math(MathKey { reference: "\\frac{x^2-1}{x-1} & x > 1".replace(" & x > 1", ""), settings });
     round_trip(&qti_item("math", math, &[]));
 }
 
@@ -110,51 +92,20 @@ fn true_false_numeric_and_math_items_round_trip() {
 fn fill_in_ordering_matching_and_free_text_round_trip() {
     let fill = AnswerKey::FillIn(FillInKey {
         blanks: vec![
-            BlankKey {
-                accepted: vec!["叶绿体".into(), "chloroplast".into()],
-                rules: TextRules::school(),
-            },
-            BlankKey {
-                accepted: vec!["O₂".into()],
-                rules: TextRules::exact(),
-            },
+            BlankKey { accepted: vec!["叶绿体".into(), "chloroplast".into()], rules: TextRules::school() },
+            BlankKey { accepted: vec!["O₂".into()], rules: TextRules::exact() },
         ],
     });
     round_trip(&qti_item("fill", fill, &[]));
-    let order = AnswerKey::Ordering {
-        correct: ids("s1 s2 s3"),
-        credit: OrderCredit::PairwiseOrder,
-    };
-    round_trip(&qti_item(
-        "order",
-        order,
-        &[("s1", "秦"), ("s2", "汉"), ("s3", "唐")],
-    ));
+    let order = AnswerKey::Ordering { correct: ids("s1 s2 s3"), credit: OrderCredit::PairwiseOrder };
+    round_trip(&qti_item("order", order, &[("s1", "秦"), ("s2", "汉"), ("s3", "唐")]));
     let pairs = vec![
-        (
-            OptionId::parse("c1").unwrap(),
-            OptionId::parse("p1").unwrap(),
-        ),
-        (
-            OptionId::parse("c2").unwrap(),
-            OptionId::parse("p2").unwrap(),
-        ),
+        (OptionId::parse("c1").unwrap(), OptionId::parse("p1").unwrap()),
+        (OptionId::parse("c2").unwrap(), OptionId::parse("p2").unwrap()),
     ];
     for credit in [MatchCredit::AllOrNothing, MatchCredit::PerPair] {
-        let matching = AnswerKey::Matching {
-            pairs: pairs.clone(),
-            credit,
-        };
-        round_trip(&qti_item(
-            "match",
-            matching,
-            &[
-                ("c1", "北京"),
-                ("c2", "巴黎"),
-                ("p1", "中国"),
-                ("p2", "法国"),
-            ],
-        ));
+        let matching = AnswerKey::Matching { pairs: pairs.clone(), credit };
+        round_trip(&qti_item("match", matching, &[("c1", "北京"), ("c2", "巴黎"), ("p1", "中国"), ("p2", "法国")]));
     }
     let free = AnswerKey::FreeText(FreeTextKey {
         references: vec!["植物利用光能制造有机物".into()],
@@ -173,14 +124,8 @@ fn an_imported_item_grades_responses() {
     });
     let xml = qti::export(&qti_item("g", key, &[])).unwrap();
     let compiled = qti::import(&xml).unwrap().item.compile().unwrap();
-    assert_eq!(
-        compiled.grade(&Response::Choice(ids("C"))).points(),
-        Some(3.0)
-    );
-    assert_eq!(
-        compiled.grade(&Response::Choice(ids("A"))).points(),
-        Some(0.0)
-    );
+    assert_eq!(compiled.grade(&Response::Choice(ids("C"))).points(), Some(3.0));
+    assert_eq!(compiled.grade(&Response::Choice(ids("A"))).points(), Some(0.0));
 }
 
 /// A gap-match item and a two-blank item written by hand in QTI 3.0.
@@ -232,25 +177,10 @@ fn gap_match_and_multi_blank_items_import() {
     let gap = qti::import(GAP_MATCH).unwrap();
     let compiled = gap.item.compile().unwrap();
     let pair = |a: &str, b: &str| (OptionId::parse(a).unwrap(), OptionId::parse(b).unwrap());
-    assert_eq!(
-        compiled
-            .grade(&Response::Pairs(vec![pair("W1", "G1"), pair("W2", "G2")]))
-            .points(),
-        Some(2.0)
-    );
+    assert_eq!(compiled.grade(&Response::Pairs(vec![pair("W1", "G1"), pair("W2", "G2")])).points(), Some(2.0));
     assert_eq!(gap.labels.get("W1").map(String::as_str), Some("光合作用"));
     let blanks = qti::import(TWO_BLANKS).unwrap();
     let compiled = blanks.item.compile().unwrap();
-    assert_eq!(
-        compiled
-            .grade(&Response::Blanks(vec!["paris".into(), "fr".into()]))
-            .points(),
-        Some(2.0)
-    );
-    assert_eq!(
-        compiled
-            .grade(&Response::Blanks(vec!["Paris".into(), "de".into()]))
-            .points(),
-        Some(1.0)
-    );
+    assert_eq!(compiled.grade(&Response::Blanks(vec!["paris".into(), "fr".into()])).points(), Some(2.0));
+    assert_eq!(compiled.grade(&Response::Blanks(vec!["Paris".into(), "de".into()])).points(), Some(1.0));
 }

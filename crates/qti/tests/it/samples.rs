@@ -13,10 +13,7 @@ fn samples_dir() -> Option<PathBuf> {
     } else {
         #[allow(clippy::print_stdout)]
         {
-            println!(
-                "note: {} is absent; QTI sample tests skipped",
-                dir.display()
-            );
+            println!("note: {} is absent; QTI sample tests skipped", dir.display());
         }
         None
     }
@@ -25,11 +22,7 @@ fn samples_dir() -> Option<PathBuf> {
 fn kind(key: &AnswerKey) -> String {
     match key {
         AnswerKey::Choice(c) if c.single => format!("single choice of {}", c.options.len()),
-        AnswerKey::Choice(c) => format!(
-            "multiple choice of {} ({:?})",
-            c.options.len(),
-            c.partial_credit
-        ),
+        AnswerKey::Choice(c) => format!("multiple choice of {} ({:?})", c.options.len(), c.partial_credit),
         AnswerKey::TrueFalse(_) => "true/false".into(),
         AnswerKey::Numeric(n) => format!("numeric {}", n.value),
         AnswerKey::Math(_) => "math".into(),
@@ -58,16 +51,8 @@ fn check_folder(folder: &str, expect: Expect) {
         let bytes = std::fs::read(&file).unwrap();
         let line = match qti::import_bytes(&bytes) {
             Ok(item) => {
-                let notes = if item.notes.is_empty() {
-                    String::new()
-                } else {
-                    format!(" [{}]", item.notes.join("; "))
-                };
-                format!(
-                    "ok: {}, {} points{notes}",
-                    kind(&item.item.key),
-                    item.item.max_points
-                )
+                let notes = if item.notes.is_empty() { String::new() } else { format!(" [{}]", item.notes.join("; ")) };
+                format!("ok: {}, {} points{notes}", kind(&item.item.key), item.item.max_points)
             }
             Err(e) => format!("rejected: {e}"),
         };
