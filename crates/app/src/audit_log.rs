@@ -106,9 +106,9 @@ impl App {
     /// Recent entries, newest first: for the school's administrators (and the operator).
     pub async fn audit_recent(&self, caller: &Caller, before: Option<i64>, limit: u32) -> Result<Vec<AuditView>> {
         if let Caller::Person(actor) = caller {
-            let root = self.root_org().await?;
+            let home = self.home_org().await?;
             let mut conn = self.store.read().await?;
-            let ancestry = store::teaching::org_ancestry(&mut conn, &root).await?;
+            let ancestry = store::teaching::org_ancestry(&mut conn, &home).await?;
             access::authorize_org(&actor.principal, &ancestry)?;
         }
         let mut conn = self.store.read().await?;
@@ -134,13 +134,26 @@ impl App {
         Ok(entries.into_iter().map(view).collect())
     }
 
-    /// The organisation this server serves: the topmost live organisation.
-    pub(crate) async fn root_org(&self) -> Result<base::OrgId> {
+    /// The organisation this server serves: its one school, or, on a hub holding several, the
+    /// nearest organisation above all of them (the county, say). Its administrators run the server.
+    pub async fn home_org(&self) -> Result<base::OrgId> {
         let mut conn = self.store.read().await?;
         let orgs = store::teaching::orgs(&mut conn).await?;
-        orgs.into_iter().find(|o| o.parent.is_none()).map(|o| o.id).ok_or(crate::Error::User(UserError::NotFound {
-            what: "organisation (import a roster or create the demo first)",
-        }))
+        let schools: Vec<&records::Org> = orgs.iter().filter(|o| o.kind == records::OrgKind::School).collect();
+        let none = || {
+            crate::Error::User(UserError::NotFound { what: "organisation (import a roster or create the demo first)" })
+        };
+        let Some(first) = schools.first() else {
+            return orgs.iter().find(|o| o.parent.is_none()).map(|o| o.id.clone()).ok_or_else(none);
+        };
+        // The nearest common ancestor: the first of the first school's ancestry that every other
+        // school's ancestry also holds.
+        let mut common = store::teaching::org_ancestry(&mut conn, &first.id).await?;
+        for school in &schools[1..] {
+            let ancestry = store::teaching::org_ancestry(&mut conn, &school.id).await?;
+            common.retain(|o| ancestry.contains(o));
+        }
+        common.into_iter().next().ok_or_else(none)
     }
 }
 

@@ -55,8 +55,31 @@ pub(crate) fn secret_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
+/// How much work each password hash costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordCost {
+    /// argon2id with 19 MiB and 2 passes (OWASP's recommendation): about 25 ms on a school box.
+    Standard,
+    /// argon2id with 64 KiB and 1 pass: only for tests and benchmarks of other things, which make
+    /// hundreds of accounts. Never for real accounts.
+    CheapForTests,
+}
+
+impl PasswordCost {
+    fn hasher(self) -> Result<Argon2<'static>> {
+        match self {
+            PasswordCost::Standard => Ok(Argon2::default()),
+            PasswordCost::CheapForTests => {
+                let params =
+                    argon2::Params::new(64, 1, 1, None).map_err(|e| Error::internal(anyhow::anyhow!("{e}")))?;
+                Ok(Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params))
+            }
+        }
+    }
+}
+
 /// Hashes a password with argon2id and a fresh salt (blocking: call off the async threads).
-pub fn hash_password(password: &str) -> Result<String> {
+pub fn hash_password(password: &str, cost: PasswordCost) -> Result<String> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(
             UserError::invalid("password", format!("must have at least {MIN_PASSWORD_CHARS} characters")).into()
@@ -65,7 +88,7 @@ pub fn hash_password(password: &str) -> Result<String> {
     if password.len() > MAX_PASSWORD_BYTES {
         return Err(UserError::invalid("password", format!("must be at most {MAX_PASSWORD_BYTES} bytes")).into());
     }
-    Argon2::default()
+    cost.hasher()?
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
         .map_err(|e| Error::internal(anyhow::anyhow!("hashing a password failed: {e}")))
@@ -267,11 +290,12 @@ impl App {
         drop(conn);
         let (current, new) = (current.to_owned(), new.to_owned());
         let old_hash = creds.password_hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
+        let cost = self.config.password_cost;
         let hashed = tokio::task::spawn_blocking(move || {
             if !verify_password(&current, &old_hash) {
                 return Err(Error::User(UserError::BadCredentials));
             }
-            hash_password(&new)
+            hash_password(&new, cost)
         })
         .await
         .map_err(Error::internal)??;
@@ -295,7 +319,9 @@ impl App {
             store::people::credentials(&mut conn, username).await?.ok_or(UserError::NotFound { what: "username" })?;
         drop(conn);
         let new = new.to_owned();
-        let hashed = tokio::task::spawn_blocking(move || hash_password(&new)).await.map_err(Error::internal)??;
+        let cost = self.config.password_cost;
+        let hashed =
+            tokio::task::spawn_blocking(move || hash_password(&new, cost)).await.map_err(Error::internal)??;
         let mut tx = self.store.write().await?;
         store::people::set_password_hash(&mut tx, &creds.person, &hashed, self.now()).await?;
         store::auth::delete_sessions_of(&mut tx, &creds.person).await?;

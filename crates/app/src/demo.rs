@@ -150,7 +150,7 @@ impl App {
         let n_guardians = size.students - size.students / 20;
         let n_accounts = size.students + n_guardians + size.teachers + 3 + size.alumni;
         progress(DemoProgress { step: "hashing demo passwords", done: 0, total: n_accounts as u64 });
-        let hashes = hash_many(n_accounts, progress).await?;
+        let hashes = hash_many(n_accounts, self.config.password_cost, progress).await?;
         let mut hashes = hashes.into_iter();
         let mut next_hash =
             || hashes.next().ok_or_else(|| Error::internal(anyhow::anyhow!("ran out of password hashes")));
@@ -680,7 +680,11 @@ impl App {
 }
 
 /// Hashes the demo password `n` times with fresh salts, on every core.
-async fn hash_many(n: usize, progress: &mut (dyn FnMut(DemoProgress) + Send)) -> Result<Vec<String>> {
+async fn hash_many(
+    n: usize,
+    cost: crate::PasswordCost,
+    progress: &mut (dyn FnMut(DemoProgress) + Send),
+) -> Result<Vec<String>> {
     let threads = std::thread::available_parallelism().map_or(2, usize::from).min(n.max(1));
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Result<String>>();
     for t in 0..threads {
@@ -688,7 +692,7 @@ async fn hash_many(n: usize, progress: &mut (dyn FnMut(DemoProgress) + Send)) ->
         let share = n / threads + usize::from(t < n % threads);
         tokio::task::spawn_blocking(move || {
             for _ in 0..share {
-                if tx.send(crate::hash_password(DEMO_PASSWORD)).is_err() {
+                if tx.send(crate::hash_password(DEMO_PASSWORD, cost)).is_err() {
                     return;
                 }
             }

@@ -27,7 +27,7 @@ pub mod transfer;
 use std::sync::{Arc, Mutex};
 
 pub use crate::audit_log::{AuditVerification, AuditView};
-pub use crate::auth::{ApiTokenCreated, LoginRequest, MIN_PASSWORD_CHARS, SignedIn, hash_password};
+pub use crate::auth::{ApiTokenCreated, LoginRequest, MIN_PASSWORD_CHARS, PasswordCost, SignedIn, hash_password};
 pub use crate::caller::{Actor, AuthMethod, Caller};
 pub use crate::clock::{Clock, FixedClock, SystemClock};
 pub use crate::error::{Error, InternalError, Result, UserError};
@@ -48,6 +48,8 @@ pub struct AppConfig {
     pub login_window_seconds: i64,
     /// The name this server gives itself in transfer bundles and exports.
     pub instance_name: String,
+    /// The work each new password hash costs.
+    pub password_cost: PasswordCost,
 }
 
 impl AppConfig {
@@ -60,7 +62,14 @@ impl AppConfig {
             login_failures_per_client: 50,
             login_window_seconds: 15 * 60,
             instance_name: instance_name.to_owned(),
+            password_cost: PasswordCost::Standard,
         }
+    }
+
+    /// The same settings with cheap password hashing, for tests that make many accounts.
+    pub fn with_cheap_passwords_for_tests(mut self) -> Self {
+        self.password_cost = PasswordCost::CheapForTests;
+        self
     }
 }
 

@@ -841,7 +841,7 @@ impl App {
             Caller::Operator { .. } => None,
             Caller::Person(_) => {
                 let root = self
-                    .root_org()
+                    .home_org()
                     .await
                     .map_err(|_| UserError::Forbidden("the first roster is imported by the operator".into()))?;
                 self.authorize_admin_of(caller, &root).await?
@@ -941,7 +941,7 @@ impl App {
     pub async fn export_roster(&self, caller: &Caller, options: ExportOptions) -> Result<oneroster::WriteSet> {
         let basis = match caller {
             Caller::Operator { .. } => None,
-            Caller::Person(_) => self.authorize_admin_of(caller, &self.root_org().await?).await?,
+            Caller::Person(_) => self.authorize_admin_of(caller, &self.home_org().await?).await?,
         };
         let (scope, mode) = match options.mode {
             ExportMode::Bulk => (sr::ExportScope::Live, FileMode::Bulk),

@@ -157,11 +157,11 @@ impl App {
         Ok(STANDARD.encode(key.verifying_key().to_bytes()))
     }
 
-    /// Trusts another school's public key for incoming transfers (operator or root administrator).
+    /// Trusts another school's public key for incoming transfers (the operator or an administrator of this server's organisation).
     pub async fn trust_peer(&self, caller: &Caller, public_key: &str, name: &str) -> Result<()> {
         let basis = match caller {
             Caller::Operator { .. } => None,
-            Caller::Person(_) => self.authorize_admin_of(caller, &self.root_org().await?).await?,
+            Caller::Person(_) => self.authorize_admin_of(caller, &self.home_org().await?).await?,
         };
         let bytes: [u8; 32] = STANDARD
             .decode(public_key.trim())
@@ -198,11 +198,12 @@ impl App {
         let to_school = crate::records_api_text("to_school", to_school, 200)?;
         let instance = self.instance().await?;
         let key = signing_key_from(&instance)?;
-        let root = self.root_org().await?;
+        let home = self.home_org().await?;
         let mut conn = self.store.read().await?;
         let person = store::people::get(&mut conn, student).await?.ok_or(UserError::NotFound { what: "student" })?;
-        let from_school =
-            store::teaching::org(&mut conn, &root).await?.map_or_else(|| instance.name.clone(), |o| o.name);
+        let from_school = store::teaching::org(&mut conn, person.primary_org.as_ref().unwrap_or(&home))
+            .await?
+            .map_or_else(|| instance.name.clone(), |o| o.name);
         let nsid = store::people::national_student_id(&mut conn, student).await?;
         let mut enrollments = Vec::new();
         let mut class_titles = std::collections::HashMap::new();
@@ -295,7 +296,7 @@ impl App {
             student: student.clone(),
             kind: AdminRecordKind::TransferOut,
             date: leaving,
-            org: Some(root),
+            org: Some(person.primary_org.clone().unwrap_or(home)),
             detail: format!("transferred to {to_school} (bundle sha256 {})", &digest[..16]),
         };
         store::history::insert_admin_record(&mut tx, &record, &caller.audit_name(), now).await?;

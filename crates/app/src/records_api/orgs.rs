@@ -64,7 +64,7 @@ impl App {
     pub async fn people(&self, caller: &Caller, filter: &PeopleFilter, page: &PageRequest) -> Result<Page<Person>> {
         let org = match &filter.org {
             Some(o) => o.clone(),
-            None => self.root_org().await?,
+            None => self.home_org().await?,
         };
         let basis = self.authorize_admin_of(caller, &org).await?;
         // Higher-level administrators see aggregates, not lists of students.

@@ -149,7 +149,7 @@ impl App {
             student: student.clone(),
             kind,
             date,
-            org: self.root_org().await.ok(),
+            org: self.home_org().await.ok(),
             detail,
         };
         let mut tx = self.store.write().await?;

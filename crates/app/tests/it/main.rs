@@ -21,7 +21,7 @@ pub const NOW: Timestamp = Timestamp::from_millis(1_795_338_000_000);
 
 pub async fn app(db: &TestDb) -> (App, Arc<FixedClock>) {
     let clock = Arc::new(FixedClock::new(NOW));
-    (App::new(db.open().await, clock.clone(), AppConfig::school("test school")), clock)
+    (App::new(db.open().await, clock.clone(), AppConfig::school("test school").with_cheap_passwords_for_tests()), clock)
 }
 
 pub fn operator() -> Caller {

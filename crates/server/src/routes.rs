@@ -1,0 +1,76 @@
+//! The API's routes, one module per resource.
+
+mod admin;
+mod classes;
+mod session;
+mod students;
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::{ApiError, AppState};
+
+/// The JSON API with its OpenAPI description.
+pub(crate) fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(session::health))
+        .routes(routes!(session::login, session::logout, session::current))
+        .routes(routes!(session::me))
+        .routes(routes!(session::change_password))
+        .routes(routes!(session::tokens, session::create_token))
+        .routes(routes!(session::revoke_token))
+        .routes(routes!(classes::orgs))
+        .routes(routes!(classes::aggregates))
+        .routes(routes!(classes::academic_sessions))
+        .routes(routes!(classes::courses))
+        .routes(routes!(classes::classes))
+        .routes(routes!(classes::roster))
+        .routes(routes!(classes::summary))
+        .routes(routes!(classes::attendance))
+        .routes(routes!(classes::create_line_item))
+        .routes(routes!(classes::record_results))
+        .routes(routes!(classes::people, classes::create_person))
+        .routes(routes!(classes::record_duty))
+        .routes(routes!(students::record))
+        .routes(routes!(students::national_id))
+        .routes(routes!(students::classes))
+        .routes(routes!(students::audit))
+        .routes(routes!(students::consents, students::give_consent))
+        .routes(routes!(students::withdraw_consent))
+        .routes(routes!(students::add_admin_record))
+        .routes(routes!(students::add_placement))
+        .routes(routes!(students::prior_records))
+        .routes(routes!(students::transfer))
+        .routes(routes!(admin::export_roster))
+        .routes(routes!(admin::audit_recent))
+        .routes(routes!(admin::audit_verify))
+        .routes(routes!(admin::public_key))
+}
+
+/// Upload endpoints, which take larger bodies.
+pub(crate) fn uploads() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(admin::import_roster)).routes(routes!(admin::import_transfer))
+}
+
+/// Unknown paths answer with problem+json too.
+pub(crate) async fn not_found() -> impl IntoResponse {
+    ApiError::App(app::UserError::NotFound { what: "page" }.into()).into_response()
+}
+
+/// An empty success.
+pub(crate) fn no_content() -> impl IntoResponse {
+    StatusCode::NO_CONTENT
+}
+
+/// Wraps a value as JSON.
+pub(crate) fn json<T>(v: T) -> Json<T> {
+    Json(v)
+}
+
+/// Parses a YYYY-MM-DD date field.
+pub(crate) fn date(field: &str, s: &str) -> Result<base::Date, ApiError> {
+    base::Date::parse(s).map_err(|e| app::UserError::invalid(field, e.to_string()).into())
+}
