@@ -6,7 +6,7 @@
 //!   module opens with a `//!` line.
 //! - `postgres`: starts a throwaway PostgreSQL from the system's packages and prints its URL.
 
-#![allow(clippy::print_stdout)]
+#![allow(clippy::print_stdout, clippy::disallowed_methods)]
 
 mod postgres;
 mod tidy;
@@ -27,7 +27,11 @@ fn main() -> anyhow::Result<()> {
         Some("postgres") => {
             let pg = postgres::Postgres::start()?;
             println!("export TEST_POSTGRES_URL={}", pg.url);
-            println!("# PostgreSQL runs in {} until you stop it: pg_ctl -D {}/data stop", pg.dir.display(), pg.dir.display());
+            println!(
+                "# PostgreSQL runs in {} until you stop it: pg_ctl -D {}/data stop",
+                pg.dir.display(),
+                pg.dir.display()
+            );
             pg.keep();
             Ok(())
         }
@@ -70,7 +74,8 @@ fn ci(root: &Path) -> anyhow::Result<()> {
             println!("\n=== using TEST_POSTGRES_URL from the environment");
             postgres::Postgres::external(url)
         }
-        Err(_) => postgres::Postgres::start().context("starting PostgreSQL for the tests (install it: apt-get install postgresql)")?,
+        Err(_) => postgres::Postgres::start()
+            .context("starting PostgreSQL for the tests (install it: apt-get install postgresql)")?,
     };
     let mut tests = cargo();
     if has_nextest() {
@@ -83,11 +88,16 @@ fn ci(root: &Path) -> anyhow::Result<()> {
         tests.env("INKSTONE_SHARED_DATA", shared);
     }
     step("tests (SQLite and PostgreSQL)", &mut tests)?;
-    step("benches, once each as tests", cargo().args(["test", "--workspace", "--benches"]).env("TEST_POSTGRES_URL", &pg.url))?;
+    step(
+        "benches, once each as tests",
+        cargo().args(["test", "--workspace", "--benches"]).env("TEST_POSTGRES_URL", &pg.url),
+    )?;
     drop(pg);
     step(
         "docs",
-        cargo().args(["doc", "--workspace", "--no-deps", "--document-private-items"]).env("RUSTDOCFLAGS", "-D warnings"),
+        cargo()
+            .args(["doc", "--workspace", "--no-deps", "--document-private-items"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
     )?;
     println!("\nci passed in {:.0} s", t.elapsed().as_secs_f64());
     Ok(())

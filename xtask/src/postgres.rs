@@ -31,7 +31,9 @@ fn find_bindir() -> anyhow::Result<PathBuf> {
     }
     // Debian keeps the server binaries off PATH.
     let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path().join("bin")).filter(|p| p.join("initdb").exists()).collect())
+        .map(|rd| {
+            rd.filter_map(Result::ok).map(|e| e.path().join("bin")).filter(|p| p.join("initdb").exists()).collect()
+        })
         .unwrap_or_default();
     versions.sort();
     versions.pop().context("no PostgreSQL server found: apt-get install postgresql, or set PG_BINDIR")
@@ -69,7 +71,11 @@ impl Postgres {
         let t = Instant::now();
         let bindir = find_bindir()?;
         // PostgreSQL refuses to run as root; the Debian package's `postgres` account runs it then.
-        let owner = if is_root() { Some(std::env::var("PG_EPHEMERAL_USER").unwrap_or_else(|_| "postgres".into())) } else { None };
+        let owner = if is_root() {
+            Some(std::env::var("PG_EPHEMERAL_USER").unwrap_or_else(|_| "postgres".into()))
+        } else {
+            None
+        };
         let dir = std::env::temp_dir().join(format!("inkstone-pg-{}", std::process::id()));
         if dir.exists() {
             std::fs::remove_dir_all(&dir)?;
@@ -83,9 +89,11 @@ impl Postgres {
         }
         let data = dir.join("data");
         let data_s = data.to_string_lossy().to_string();
-        let out = run_as(owner.as_deref(), &bindir.join("initdb"), &[
-            "--pgdata", &data_s, "--username=postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync",
-        ])?;
+        let out = run_as(
+            owner.as_deref(),
+            &bindir.join("initdb"),
+            &["--pgdata", &data_s, "--username=postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"],
+        )?;
         if !out.status.success() {
             bail!("initdb failed: {}", String::from_utf8_lossy(&out.stderr));
         }
@@ -99,7 +107,11 @@ impl Postgres {
         text.push_str(&conf);
         std::fs::write(&conf_path, text)?;
         let log = dir.join("server.log").to_string_lossy().to_string();
-        let out = run_as(owner.as_deref(), &bindir.join("pg_ctl"), &["--pgdata", &data_s, "--log", &log, "--wait", "--timeout=60", "start"])?;
+        let out = run_as(
+            owner.as_deref(),
+            &bindir.join("pg_ctl"),
+            &["--pgdata", &data_s, "--log", &log, "--wait", "--timeout=60", "start"],
+        )?;
         if !out.status.success() {
             bail!("PostgreSQL did not start: {}", std::fs::read_to_string(&log).unwrap_or_default());
         }
@@ -125,7 +137,11 @@ impl Drop for Postgres {
     fn drop(&mut self) {
         let Some(bindir) = &self.bindir else { return };
         let data = self.dir.join("data").to_string_lossy().to_string();
-        let _ = run_as(self.owner.as_deref(), &bindir.join("pg_ctl"), &["--pgdata", &data, "--mode=fast", "--wait", "stop"]);
+        let _ = run_as(
+            self.owner.as_deref(),
+            &bindir.join("pg_ctl"),
+            &["--pgdata", &data, "--mode=fast", "--wait", "stop"],
+        );
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

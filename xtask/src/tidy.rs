@@ -6,7 +6,19 @@ use std::path::Path;
 use anyhow::{Context, bail};
 
 /// Domain crates: pure, synchronous, no I/O.
-const DOMAIN: &[&str] = &["base", "records", "access", "audit", "oneroster", "grading", "qti", "learning", "scoring", "content", "guardrails"];
+const DOMAIN: &[&str] = &[
+    "base",
+    "records",
+    "access",
+    "audit",
+    "oneroster",
+    "grading",
+    "qti",
+    "learning",
+    "scoring",
+    "content",
+    "guardrails",
+];
 /// Crates (internal and external) a domain crate must never reach, directly or not.
 const IO: &[&str] = &["store", "app", "server", "cli", "tokio", "sqlx", "axum", "hyper", "reqwest", "tantivy"];
 
@@ -50,8 +62,12 @@ fn dependency_direction(problems: &mut Vec<String>) -> anyhow::Result<()> {
             .collect();
         edges.insert(from, deps);
     }
-    let workspace: BTreeSet<String> =
-        meta["workspace_members"].as_array().into_iter().flatten().filter_map(|m| m.as_str().map(str::to_owned)).collect();
+    let workspace: BTreeSet<String> = meta["workspace_members"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m.as_str().map(str::to_owned))
+        .collect();
     for id in &workspace {
         let name = &names[id];
         if !DOMAIN.contains(&name.as_str()) {

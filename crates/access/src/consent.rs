@@ -137,12 +137,12 @@ pub fn may_give(given_by: GivenBy, birth_date: Option<Date>, today: Date) -> boo
 ///
 /// A consent counts if it is for `purpose`, was given at or before `now`, is not withdrawn, and was
 /// given by a guardian or by the student at 14 or older.
-pub fn check<'a>(
+pub fn check(
     purpose: Purpose,
     birth_date: Option<Date>,
-    consents: &'a [Consent],
+    consents: &[Consent],
     now: Timestamp,
-) -> Result<&'a Consent, ConsentRequired> {
+) -> Result<&Consent, ConsentRequired> {
     consents
         .iter()
         .filter(|c| c.purpose == purpose && c.given_at <= now)

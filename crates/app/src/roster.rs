@@ -297,10 +297,10 @@ impl Importer<'_> {
                     }
                     Some(k) => {
                         let parent_kind = k.extra.as_deref().and_then(|s| OrgKind::parse(s).ok());
-                        if let Some(pk) = parent_kind {
-                            if let Err(e) = org.kind.check_parent(pk) {
-                                self.file_error(RosterFile::Orgs, meta.line, "parentSourcedId", e.to_string());
-                            }
+                        if let Some(pk) = parent_kind
+                            && let Err(e) = org.kind.check_parent(pk)
+                        {
+                            self.file_error(RosterFile::Orgs, meta.line, "parentSourcedId", e.to_string());
                         }
                         Some(k.id)
                     }
@@ -584,15 +584,15 @@ impl Importer<'_> {
                     "username",
                     format!("the username {} is already used by {other} in this file", u.username),
                 );
-            } else if let Some(holder) = taken.get(&u.username).filter(|h| **h != sourced && !in_file.contains(*h)) {
-                if self.manifest.mode(RosterFile::Users) == FileMode::Delta {
-                    self.file_error(
-                        RosterFile::Users,
-                        line,
-                        "username",
-                        format!("the username {} already belongs to {holder}", u.username),
-                    );
-                }
+            } else if let Some(holder) = taken.get(&u.username).filter(|h| **h != sourced && !in_file.contains(*h))
+                && self.manifest.mode(RosterFile::Users) == FileMode::Delta
+            {
+                self.file_error(
+                    RosterFile::Users,
+                    line,
+                    "username",
+                    format!("the username {} already belongs to {holder}", u.username),
+                );
             }
             let primary_org = u
                 .primary_org

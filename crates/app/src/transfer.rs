@@ -384,14 +384,14 @@ impl App {
         if store::instance::received(&mut conn, &digest).await? {
             return Err(UserError::Conflict("this bundle was already imported".into()).into());
         }
-        if let Some(n) = &nsid {
-            if let Some(existing) = store::people::find_by_national_student_id(&mut conn, n).await? {
-                return Err(UserError::Conflict(format!(
-                    "a person with national student id {} is already on record here ({existing})",
-                    n.masked()
-                ))
-                .into());
-            }
+        if let Some(n) = &nsid
+            && let Some(existing) = store::people::find_by_national_student_id(&mut conn, n).await?
+        {
+            return Err(UserError::Conflict(format!(
+                "a person with national student id {} is already on record here ({existing})",
+                n.masked()
+            ))
+            .into());
         }
         drop(conn);
         let id = crate::new_id();

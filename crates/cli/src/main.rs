@@ -6,6 +6,9 @@
 //! environment variables, the settings file, the terminal (progress bars), signals and the
 //! data directory's lock.
 
+// The binary is where the environment is read.
+#![allow(clippy::disallowed_methods)]
+
 mod commands;
 mod progress;
 mod settings;

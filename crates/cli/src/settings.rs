@@ -78,7 +78,11 @@ impl std::fmt::Debug for Settings {
             Database::Sqlite { path } => format!("sqlite:{}", path.display()),
             Database::Postgres { .. } => "postgres (url hidden)".to_owned(),
         };
-        f.debug_struct("Settings").field("data_dir", &self.data_dir).field("database", &db).field("listen", &self.listen).finish()
+        f.debug_struct("Settings")
+            .field("data_dir", &self.data_dir)
+            .field("database", &db)
+            .field("listen", &self.listen)
+            .finish()
     }
 }
 
@@ -108,10 +112,12 @@ impl Settings {
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
                 Database::Postgres { url, max_connections: file.max_connections.unwrap_or(16) }
             }
-            Some(url) if url.starts_with("sqlite:") => {
-                Database::Sqlite { path: PathBuf::from(url.trim_start_matches("sqlite://").trim_start_matches("sqlite:")) }
-            }
-            Some(_) => bail!("--database must be a postgres:// URL (or sqlite:PATH); leave it out to use the embedded database"),
+            Some(url) if url.starts_with("sqlite:") => Database::Sqlite {
+                path: PathBuf::from(url.trim_start_matches("sqlite://").trim_start_matches("sqlite:")),
+            },
+            Some(_) => bail!(
+                "--database must be a postgres:// URL (or sqlite:PATH); leave it out to use the embedded database"
+            ),
             None => Database::Sqlite { path: data_dir.join("inkstone.db") },
         };
         let listen = match serve.listen.or(file.listen) {

@@ -420,10 +420,10 @@ impl Fields<'_> {
 
     fn meta(&mut self, mode: FileMode) -> Option<Meta> {
         let sourced_id = self.required("sourcedId");
-        if let Some(id) = &sourced_id {
-            if let Err(e) = base::PersonId::parse(id.as_str()) {
-                self.error("sourcedId", e.to_string());
-            }
+        if let Some(id) = &sourced_id
+            && let Err(e) = base::PersonId::parse(id.as_str())
+        {
+            self.error("sourcedId", e.to_string());
         }
         let (status, modified) = match mode {
             FileMode::Delta => {
@@ -491,10 +491,10 @@ impl RowType for SessionRow {
             Ok(y) if s.len() == 4 => Ok(y),
             _ => Err(format!("expected a four-digit year, found {s:?}")),
         });
-        if let (Some(s), Some(e)) = (start, end) {
-            if e < s {
-                f.error("endDate", format!("{e} is before the start date {s}"));
-            }
+        if let (Some(s), Some(e)) = (start, end)
+            && e < s
+        {
+            f.error("endDate", format!("{e} is before the start date {s}"));
         }
         Some(SessionRow {
             title: title?,
@@ -618,10 +618,10 @@ impl RowType for UserRow {
         let given_name = f.required("givenName");
         let family_name = f.required("familyName");
         for (column, value) in [("givenName", &given_name), ("familyName", &family_name)] {
-            if let Some(v) = value {
-                if let Err(e) = records::PersonName::parse(v, "name") {
-                    f.error(column, e.to_string());
-                }
+            if let Some(v) = value
+                && let Err(e) = records::PersonName::parse(v, "name")
+            {
+                f.error(column, e.to_string());
             }
         }
         let user_ids = f.parsed("userIds", false, parse_user_ids).unwrap_or_default();
@@ -758,10 +758,10 @@ impl RowType for EnrollmentRow {
         let primary = f.boolean("primary", false).unwrap_or(false);
         let begin = f.date("beginDate", false);
         let end = f.date("endDate", false);
-        if let (Some(b), Some(e)) = (begin, end) {
-            if e < b {
-                f.error("endDate", format!("{e} is before the begin date {b}"));
-            }
+        if let (Some(b), Some(e)) = (begin, end)
+            && e < b
+        {
+            f.error("endDate", format!("{e} is before the begin date {b}"));
         }
         Some(EnrollmentRow { class: class?, school: school?, user: user?, role: role?, primary, begin, end })
     }

@@ -108,10 +108,10 @@ impl IntoResponse for ApiError {
                     _ => Value::Null,
                 };
                 let mut response = problem(status, e.code(), &e.to_string(), extra);
-                if let UserError::RateLimited { retry_after_seconds } = e {
-                    if let Ok(v) = HeaderValue::from_str(&retry_after_seconds.to_string()) {
-                        response.headers_mut().insert(header::RETRY_AFTER, v);
-                    }
+                if let UserError::RateLimited { retry_after_seconds } = e
+                    && let Ok(v) = HeaderValue::from_str(&retry_after_seconds.to_string())
+                {
+                    response.headers_mut().insert(header::RETRY_AFTER, v);
                 }
                 if status == StatusCode::UNAUTHORIZED {
                     response

@@ -62,17 +62,16 @@ impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        if state.settings.trust_forwarded_for {
-            if let Some(first) = parts
+        if state.settings.trust_forwarded_for
+            && let Some(first) = parts
                 .headers
                 .get("x-forwarded-for")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.split(',').next())
                 .map(str::trim)
                 .filter(|v| !v.is_empty())
-            {
-                return Ok(ClientAddr(first.to_owned()));
-            }
+        {
+            return Ok(ClientAddr(first.to_owned()));
         }
         let addr = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
         Ok(ClientAddr(addr.unwrap_or_else(|| "unknown".to_owned())))

@@ -157,7 +157,8 @@ pub async fn revoke_duty(conn: &mut impl Connection, id: &RecordId, now: Timesta
 
 /// The duties held by `holder` (all of them; the policy checks time and scope).
 pub async fn duties_of(conn: &mut impl Connection, holder: &PersonId) -> Result<Vec<Duty>> {
-    let rows: Vec<(String, String, String, String, String, i64, i64, Option<i64>)> = on!(conn, c => sqlx::query_as(
+    type DutyRow = (String, String, String, String, String, i64, i64, Option<i64>);
+    let rows: Vec<DutyRow> = on!(conn, c => sqlx::query_as(
         "SELECT id, holder_id, scope_kind, scope_id, reason, starts_at, expires_at, revoked_at FROM duties WHERE holder_id = $1 ORDER BY starts_at DESC")
         .bind(holder.as_str()).fetch_all(&mut *c).await)?;
     rows.into_iter()

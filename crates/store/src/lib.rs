@@ -1,7 +1,7 @@
 //! Storage of a school's (or a county's) records on SQLite or PostgreSQL.
 //!
 //! One [`Store`] serves either backend. SQL is written once where both databases accept it (both
-//! take `$1` placeholders, `ON CONFLICT`, `RETURNING`, partial indexes), and the [`on!`] macro runs
+//! take `$1` placeholders, `ON CONFLICT`, `RETURNING`, partial indexes), and the `on!` macro runs
 //! the same query text against whichever connection type is open. Where the dialects differ, a
 //! function matches on [`Db`] itself. Migrations for both live in `migrations/{sqlite,postgres}` and
 //! run when the store opens.

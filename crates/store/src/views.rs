@@ -92,8 +92,8 @@ pub async fn learner_classes(conn: &mut impl Connection, student: &PersonId, tod
         }
     }
 
-    let items: Vec<(String, String, String, String, Option<String>, f64, Option<f64>, Option<String>, Option<String>)> =
-        on!(conn, c => sqlx::query_as(
+    type ItemRow = (String, String, String, String, Option<String>, f64, Option<f64>, Option<String>, Option<String>);
+    let items: Vec<ItemRow> = on!(conn, c => sqlx::query_as(
         "SELECT l.class_id, l.id, l.title, l.category, l.due_date, l.max_score, r.score, r.grade, r.id FROM enrollments s \
          JOIN line_items l ON l.class_id = s.class_id LEFT JOIN results r ON r.line_item_id = l.id AND r.student_id = s.person_id \
          WHERE s.person_id = $1 AND s.role = 'student' AND s.deleted_at IS NULL AND l.deleted_at IS NULL \
@@ -188,7 +188,8 @@ pub async fn class_summary(conn: &mut impl Connection, class: &ClassId, today: D
         "SELECT p.id, p.given_name, p.family_name, p.preferred_name, p.identifier FROM enrollments e JOIN people p ON p.id = e.person_id \
          WHERE e.class_id = $1 AND e.role = 'student' AND {ACTIVE_ENROLLMENT} AND p.deleted_at IS NULL ORDER BY p.family_name, p.given_name, p.id"
     );
-    let students: Vec<(String, String, String, Option<String>, Option<String>)> = on!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(class.as_str()).bind(today.to_string()).fetch_all(&mut *c).await)?;
+    type StudentRow = (String, String, String, Option<String>, Option<String>);
+    let students: Vec<StudentRow> = on!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(class.as_str()).bind(today.to_string()).fetch_all(&mut *c).await)?;
     let mut rows: Vec<SummaryStudent> = students
         .into_iter()
         .map(|(id, given, family, preferred, identifier)| {

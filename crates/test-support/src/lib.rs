@@ -6,7 +6,7 @@
 //! cover PostgreSQL can never pass by skipping it; set `INKSTONE_TEST_SQLITE_ONLY=1` to run the
 //! SQLite half alone on a machine without PostgreSQL, knowingly.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::disallowed_methods)]
 
 use std::path::PathBuf;
 use std::str::FromStr;

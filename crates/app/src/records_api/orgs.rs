@@ -68,10 +68,11 @@ impl App {
         };
         let basis = self.authorize_admin_of(caller, &org).await?;
         // Higher-level administrators see aggregates, not lists of students.
-        if let Some(access::Basis::Admin { role, .. }) = &basis {
-            if *role != Role::SchoolAdmin && filter.role.is_none_or(|r| r == Role::Student || r == Role::Guardian) {
-                return Err(access::Denied::AggregateOnly.into());
-            }
+        if let Some(access::Basis::Admin { role, .. }) = &basis
+            && *role != Role::SchoolAdmin
+            && filter.role.is_none_or(|r| r == Role::Student || r == Role::Guardian)
+        {
+            return Err(access::Denied::AggregateOnly.into());
         }
         let filter = PeopleFilter { org: Some(org.clone()), ..filter.clone() };
         let mut conn = self.store.read().await?;

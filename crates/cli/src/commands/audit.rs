@@ -25,7 +25,10 @@ pub(crate) async fn run(settings: &Settings, command: AuditCommand) -> anyhow::R
         AuditCommand::Head => say(app.audit_head().await?),
         AuditCommand::Verify { anchor } => {
             let anchor = match anchor {
-                Some(a) => Some(audit::parse_anchor(&a).ok_or_else(|| anyhow::anyhow!("--anchor must be seq:hash, as `audit head` prints"))?),
+                Some(a) => Some(
+                    audit::parse_anchor(&a)
+                        .ok_or_else(|| anyhow::anyhow!("--anchor must be seq:hash, as `audit head` prints"))?,
+                ),
                 None => None,
             };
             let bar = progress::bar(1, "verifying the audit chain");

@@ -33,7 +33,13 @@ pub(crate) fn peak_rss_mib() -> Option<f64> {
 
 pub(crate) async fn run(settings: &Settings, command: BenchCommand) -> anyhow::Result<()> {
     let BenchCommand::Import { students, teachers, classes } = command;
-    let size = app::demo::RosterSize { schools: (students / 2500).max(1), students, teachers, classes, classes_per_student: 4 };
+    let size = app::demo::RosterSize {
+        schools: (students / 2500).max(1),
+        students,
+        teachers,
+        classes,
+        classes_per_student: 4,
+    };
     let dir = settings.data_dir.join("bench-import");
     if dir.exists() {
         std::fs::remove_dir_all(&dir).with_context(|| format!("clearing {}", dir.display()))?;
@@ -41,7 +47,8 @@ pub(crate) async fn run(settings: &Settings, command: BenchCommand) -> anyhow::R
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let zip = dir.join("county.zip");
     let t = Instant::now();
-    std::fs::write(&zip, app::demo::oneroster_set(size).to_zip()).with_context(|| format!("writing {}", zip.display()))?;
+    std::fs::write(&zip, app::demo::oneroster_set(size).to_zip())
+        .with_context(|| format!("writing {}", zip.display()))?;
     say(format!(
         "Generated {students} students (each with a guardian), {teachers} teachers, {classes} classes and {} student enrollments in {:.1} s: {}",
         students * 4,

@@ -13,7 +13,12 @@ use crate::settings::{Database, Settings};
 pub(crate) fn lock_data_dir(settings: &Settings) -> anyhow::Result<File> {
     std::fs::create_dir_all(&settings.data_dir).with_context(|| format!("creating {}", settings.data_dir.display()))?;
     let path = settings.data_dir.join("inkstone.lock");
-    let file = File::options().create(true).truncate(false).write(true).open(&path).with_context(|| format!("opening {}", path.display()))?;
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("opening {}", path.display()))?;
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(std::fs::TryLockError::WouldBlock) => {
@@ -55,7 +60,10 @@ pub(crate) async fn serve(settings: &Settings, demo: bool) -> anyhow::Result<()>
     if demo {
         if app.has_school().await? {
             say("The database already holds a school; serving it as it is.");
-            say(format!("Demo logins, if it is the demo school (password: {}): admin, teacher01, student0001, guardian0001, county", app::demo::DEMO_PASSWORD));
+            say(format!(
+                "Demo logins, if it is the demo school (password: {}): admin, teacher01, student0001, guardian0001, county",
+                app::demo::DEMO_PASSWORD
+            ));
         } else {
             let school = make_demo(&app, false).await?;
             print_logins(&school);
@@ -67,9 +75,9 @@ pub(crate) async fn serve(settings: &Settings, demo: bool) -> anyhow::Result<()>
         ..server::ServerSettings::lan()
     };
     let router = server::router(app.clone(), server_settings);
-    let listener = tokio::net::TcpListener::bind(settings.listen)
-        .await
-        .with_context(|| format!("listening on {} (is another program using it? choose one with --listen)", settings.listen))?;
+    let listener = tokio::net::TcpListener::bind(settings.listen).await.with_context(|| {
+        format!("listening on {} (is another program using it? choose one with --listen)", settings.listen)
+    })?;
     let backend = match settings.database {
         Database::Sqlite { .. } => format!("SQLite in {}", settings.data_dir.display()),
         Database::Postgres { .. } => "PostgreSQL".to_owned(),

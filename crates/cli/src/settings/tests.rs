@@ -19,7 +19,8 @@ fn the_database_url_can_come_from_a_file_and_is_never_printed() {
     let dir = tempfile::tempdir().unwrap();
     let secret = dir.path().join("db-url");
     std::fs::write(&secret, "postgres://inkstone:s3cret@db:5432/inkstone\n").unwrap();
-    let raw = RawSettings { data_dir: Some(dir.path().to_owned()), database_file: Some(secret), ..RawSettings::default() };
+    let raw =
+        RawSettings { data_dir: Some(dir.path().to_owned()), database_file: Some(secret), ..RawSettings::default() };
     let s = Settings::resolve(&raw, &RawServeSettings::default()).unwrap();
     assert!(matches!(&s.database, Database::Postgres { url, .. } if url.ends_with("/inkstone")));
     assert!(!format!("{s:?}").contains("s3cret"));

@@ -1,6 +1,6 @@
 //! Server tests: requests through the real router, in-process, on SQLite and PostgreSQL.
 
-#![allow(clippy::unwrap_used, unreachable_pub)]
+#![allow(clippy::unwrap_used, unreachable_pub, missing_debug_implementations)]
 
 mod api;
 mod bad_input;
