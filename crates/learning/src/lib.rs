@@ -1,0 +1,10 @@
+//! Adaptive learning for Inkstone: knowledge-point graphs, learner models that estimate what a
+//! student knows from their answers, spaced review and the choice of what to practise next.
+//!
+//! This crate is pure and synchronous: no I/O, no clock, no environment. Time arrives as an
+//! argument, files arrive as `&str`, and model state leaves as bytes the caller stores.
+//! Invariant: no prediction, mastery estimate or aggregate is ever NaN, whatever the data.
+
+pub mod corpus;
+pub mod metrics;
+pub mod model;
