@@ -13,7 +13,6 @@ pub mod protocol;
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use std::time::Instant;
 
 use learning::corpus::Corpus;
 use learning::metrics;
@@ -141,7 +140,6 @@ pub fn run(options: &KtOptions, progress: &mut dyn FnMut(KtProgress)) -> anyhow:
             };
             step("fitting".into());
             memory::reset_peak();
-            let started = Instant::now();
             let predictions = models::fit_predict(
                 *model,
                 &split.train,
@@ -151,12 +149,11 @@ pub fn run(options: &KtOptions, progress: &mut dyn FnMut(KtProgress)) -> anyhow:
                 &mut cache,
                 &mut step,
             )?;
-            let train_seconds = started.elapsed().as_secs_f64() - predictions.predict_seconds;
             let peak_rss_mb = memory::peak_rss_mb();
             let scores = metrics::score(&predictions.test, split.test.labels());
             per_model[model_idx].push(FoldResult {
                 scores,
-                train_seconds: train_seconds + predictions.borrowed_train_seconds,
+                train_seconds: predictions.train_seconds,
                 peak_rss_mb,
             });
             done += 1;

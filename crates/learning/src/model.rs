@@ -1,6 +1,11 @@
 //! Learner models: the common one-answer-at-a-time interface and the models behind it.
 
 pub mod bkt;
+pub mod ensemble;
+pub mod gru;
+pub mod irt;
+pub mod logistic;
+pub(crate) mod optim;
 
 use crate::corpus::{Attempt, Corpus};
 
