@@ -6,5 +6,9 @@
 //! Invariant: no prediction, mastery estimate or aggregate is ever NaN, whatever the data.
 
 pub mod corpus;
+pub mod error;
+pub mod graph;
 pub mod metrics;
 pub mod model;
+
+pub use crate::error::LearningError;
