@@ -10,5 +10,6 @@ pub mod error;
 pub mod graph;
 pub mod metrics;
 pub mod model;
+pub mod review;
 
 pub use crate::error::LearningError;
