@@ -8,6 +8,7 @@
 pub mod corpus;
 pub mod error;
 pub mod graph;
+pub mod items;
 pub mod metrics;
 pub mod model;
 pub mod review;
