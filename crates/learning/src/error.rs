@@ -67,6 +67,14 @@ pub enum LearningError {
         /// Its line.
         line: usize,
     },
+    /// An item given to a subject model is unusable.
+    #[error("item {item:?} is {reason}")]
+    InvalidItem {
+        /// The item.
+        item: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
     /// A stored model or learner state cannot be read by this build.
     #[error("stored {what} is unreadable: {reason}")]
     BadState {

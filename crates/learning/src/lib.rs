@@ -9,8 +9,10 @@ pub mod corpus;
 pub mod error;
 pub mod graph;
 pub mod items;
+pub mod learner;
 pub mod metrics;
 pub mod model;
+pub mod next_step;
 pub mod review;
 
 pub use crate::error::LearningError;

@@ -13,7 +13,7 @@ use crate::model::{Tracer, logit, sigmoid};
 
 /// Any fitted learner model, so that heterogeneous models can be stored and combined.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "model", rename_all = "snake_case")]
 pub enum Member {
     /// Bayesian Knowledge Tracing.
     Bkt(Bkt),
@@ -29,7 +29,7 @@ pub enum Member {
 
 /// The state a [`Member`] keeps per learner.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "state", rename_all = "snake_case")]
+#[serde(tag = "model", content = "state", rename_all = "snake_case")]
 pub enum MemberState {
     /// P(known) per knowledge point.
     Bkt(BktState),
@@ -157,6 +157,17 @@ impl Ensemble {
         };
         lbfgs(&mut w, 200, 1e-10, 10, &mut objective);
         Self { members, weights: w.iter().map(|&x| x as f32).collect() }
+    }
+
+    /// Combines `members` by averaging their log-odds, for a subject with too little data to
+    /// fit stacking weights.
+    pub fn averaging(members: Vec<Member>) -> Self {
+        let n = members.len().max(1) as f32;
+        let mut weights = vec![0.0; 2 + 2 * members.len()];
+        for m in 0..members.len() {
+            weights[2 + 2 * m] = 1.0 / n;
+        }
+        Self { members, weights }
     }
 
     /// The member models.

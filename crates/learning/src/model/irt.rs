@@ -48,6 +48,12 @@ impl Irt {
         }
     }
 
+    /// A Rasch model with given item difficulties (e.g. authors' estimates before any data).
+    pub fn from_difficulties(difficulty: Vec<f32>) -> Self {
+        let n = difficulty.len();
+        Self { kind: IrtKind::OnePl, difficulty, discrimination: vec![1.0; n], ability_sd: 1.0 }
+    }
+
     /// Joint MAP fit: one ability per training sequence (prior N(0, 1)), difficulties with prior
     /// N(0, `prior_sd`²), log-discriminations with prior N(0, 0.5²).
     pub fn fit(corpus: &Corpus, kind: IrtKind, prior_sd: f64, max_iterations: u32) -> Self {
