@@ -1,33 +1,66 @@
-//! Runs the knowledge-tracing evaluation until the `inkstone eval kt` subcommand exists:
-//! `cargo run --release -p evaluation --example kt -- <data dir> [--json] [--protocol P]
-//! [--models m1,m2] [--folds 1,2] [--max-seq-len N] [--seed S]`.
+//! Runs the knowledge-tracing evaluation until the `inkstone eval kt` subcommand exists.
+//!
+//! `kt <data dir> [--json] [--protocol dkvmn|akt] [--models m1,m2] [--folds 1,2]
+//! [--max-seq-len N] [--seed S]` runs the protocol; `kt pybkt <train.csv> <test.csv> --python P
+//! --script S [--restarts N] [--seed S]` runs our BKT and pyBKT side by side.
 
 #![allow(clippy::print_stdout)]
 
 use std::io::Write as _;
+use std::path::PathBuf;
 
 use anyhow::{Context, bail};
+use evaluation::kt::peer::{PeerOptions, compare_with_pybkt};
 use evaluation::kt::{self, KtOptions};
 
 fn main() -> anyhow::Result<()> {
-    let mut args = std::env::args().skip(1);
-    let mut data_dir = None;
+    let mut args = std::env::args().skip(1).peekable();
+    let peer = args.peek().is_some_and(|a| a == "pybkt");
+    if peer {
+        args.next();
+    }
+    let mut positional = Vec::new();
     let mut json = false;
-    let mut options_edits: Vec<(String, String)> = Vec::new();
+    let mut flags: Vec<(String, String)> = Vec::new();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--json" => json = true,
-            "--protocol" | "--models" | "--folds" | "--max-seq-len" | "--seed" => {
+            _ if arg.starts_with("--") => {
                 let value = args.next().with_context(|| format!("{arg} needs a value"))?;
-                options_edits.push((arg, value));
+                flags.push((arg, value));
             }
-            _ if arg.starts_with("--") => bail!("unknown flag {arg}"),
-            _ => data_dir = Some(arg),
+            _ => positional.push(arg),
         }
     }
-    let data_dir = data_dir.context("usage: kt <data dir> [--json] [--protocol dkvmn|akt]")?;
+    if peer {
+        let [train, test] = positional.as_slice() else {
+            bail!("usage: kt pybkt <train.csv> <test.csv> --python P --script S [--restarts N]");
+        };
+        let mut options = PeerOptions {
+            train: train.into(),
+            test: test.into(),
+            python: PathBuf::from("python3"),
+            script: PathBuf::from("bkt_pybkt.py"),
+            restarts: 1,
+            seed: 42,
+        };
+        for (flag, value) in flags {
+            match flag.as_str() {
+                "--python" => options.python = value.into(),
+                "--script" => options.script = value.into(),
+                "--restarts" => options.restarts = value.parse().context("--restarts")?,
+                "--seed" => options.seed = value.parse().context("--seed")?,
+                _ => bail!("unknown flag {flag}"),
+            }
+        }
+        print!("{}", compare_with_pybkt(&options)?.to_table());
+        return Ok(());
+    }
+    let [data_dir] = positional.as_slice() else {
+        bail!("usage: kt <data dir> [--json] [--protocol dkvmn|akt] [--models m1,m2] [--folds 1,2]");
+    };
     let mut options = KtOptions::standard(data_dir);
-    for (flag, value) in options_edits {
+    for (flag, value) in flags {
         match flag.as_str() {
             "--protocol" => options.protocol = Some(value.parse()?),
             "--models" => {
@@ -35,12 +68,16 @@ fn main() -> anyhow::Result<()> {
             }
             "--folds" => {
                 options.folds = Some(
-                    value.split(',').map(|k| k.parse().context("fold numbers")).collect::<anyhow::Result<_>>()?,
+                    value
+                        .split(',')
+                        .map(|k| k.parse().context("fold numbers"))
+                        .collect::<anyhow::Result<_>>()?,
                 )
             }
             "--max-seq-len" => options.max_seq_len = value.parse().context("--max-seq-len")?,
+            "--max-epochs" => options.max_epochs = value.parse().context("--max-epochs")?,
             "--seed" => options.seed = value.parse().context("--seed")?,
-            _ => unreachable!("only known flags are collected"),
+            _ => bail!("unknown flag {flag}"),
         }
     }
     let report = kt::run(&options, &mut |p| {

@@ -9,6 +9,7 @@
 pub mod dataset;
 pub mod memory;
 pub mod models;
+pub mod peer;
 pub mod protocol;
 
 use std::fmt::Write as _;
@@ -35,6 +36,9 @@ pub struct KtOptions {
     pub folds: Option<Vec<u32>>,
     /// Seed for every random choice (restarts, initial weights, shuffles).
     pub seed: u64,
+    /// Epochs at most for models trained by gradient steps (the GRU); early stopping on the
+    /// validation file usually ends training sooner.
+    pub max_epochs: u32,
 }
 
 impl KtOptions {
@@ -48,6 +52,7 @@ impl KtOptions {
             max_seq_len: 200,
             folds: None,
             seed: 7,
+            max_epochs: 30,
         }
     }
 }
@@ -145,7 +150,7 @@ pub fn run(options: &KtOptions, progress: &mut dyn FnMut(KtProgress)) -> anyhow:
                 &split.train,
                 &split.valid,
                 &split.test,
-                options.seed,
+                options,
                 &mut cache,
                 &mut step,
             )?;
@@ -301,3 +306,6 @@ fn round(value: f64, decimals: i32) -> f64 {
     let scale = 10f64.powi(decimals);
     (value * scale).round() / scale
 }
+
+#[cfg(test)]
+mod tests;

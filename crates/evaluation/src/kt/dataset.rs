@@ -140,28 +140,29 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<SequenceFile> {
     Ok(SequenceFile { format, students })
 }
 
-/// A 3-line block starts with a lone count that matches the next two lines; otherwise the file
-/// is 4-line if its first block's last three lines have equal lengths.
+/// A block whose first line is a lone count matching the next two lines is 3-line; a first
+/// line with several fields (student index, user id) starts a 4-line block. A lone number whose
+/// next three lines have equal lengths is a 4-line block with a one-field student line; any
+/// other lone number is taken as a 3-line count, so its mismatch is reported precisely.
 fn detect_format(lines: &[(usize, &str)], origin: &str) -> anyhow::Result<FileFormat> {
     let Some(&(first_line, first)) = lines.first() else {
         bail!("{origin}: the file has no student blocks");
     };
     let len_of = |idx: usize| lines.get(idx).map(|(_, l)| fields(l).len());
-    let first_fields = fields(first);
-    if let [n] = first_fields.as_slice()
-        && let Ok(n) = n.parse::<usize>()
-        && len_of(1) == Some(n)
-        && len_of(2) == Some(n)
-    {
-        return Ok(FileFormat::ThreeLine);
+    match fields(first).as_slice() {
+        [n] => match n.parse::<usize>() {
+            Ok(n) if len_of(1) == Some(n) && len_of(2) == Some(n) => Ok(FileFormat::ThreeLine),
+            Ok(_) if len_of(1).is_some() && len_of(1) == len_of(2) && len_of(2) == len_of(3) => {
+                Ok(FileFormat::FourLine)
+            }
+            Ok(_) => Ok(FileFormat::ThreeLine),
+            Err(_) => bail!(
+                "{origin}:{first_line}: expected a student block to start with the number of \
+                 responses (3-line files) or a student index (4-line files), found {first:?}"
+            ),
+        },
+        _ => Ok(FileFormat::FourLine),
     }
-    if len_of(1).is_some() && len_of(1) == len_of(2) && len_of(2) == len_of(3) {
-        return Ok(FileFormat::FourLine);
-    }
-    bail!(
-        "{origin}:{first_line}: unrecognised layout: expected blocks of 3 lines (count, ids, \
-         responses) or 4 lines (student, problem ids, skill ids, responses)"
-    )
 }
 
 fn fields(line: &str) -> Vec<&str> {

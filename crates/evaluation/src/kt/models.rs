@@ -6,6 +6,8 @@ use std::str::FromStr;
 use std::time::Instant;
 
 use anyhow::bail;
+
+use crate::kt::KtOptions;
 use learning::corpus::Corpus;
 use learning::model::bkt::{Bkt, BktOptions};
 use learning::model::ensemble::{Ensemble, Member};
@@ -114,12 +116,12 @@ pub fn fit_predict(
     train: &Corpus,
     valid: &Corpus,
     test: &Corpus,
-    seed: u64,
+    options: &KtOptions,
     cache: &mut FoldCache,
     progress: &mut dyn FnMut(String),
 ) -> anyhow::Result<Predictions> {
     if model != KtModel::Ensemble {
-        return Ok(fit_member(model, train, valid, test, seed, cache, progress).1);
+        return Ok(fit_member(model, train, valid, test, options, cache, progress).1);
     }
     let mut members = Vec::new();
     let mut member_valid = Vec::new();
@@ -127,7 +129,7 @@ pub fn fit_predict(
     for &member_model in KtModel::ENSEMBLE_MEMBERS {
         progress(format!("member {member_model}"));
         let (member, predictions) =
-            fit_member(member_model, train, valid, test, seed, cache, progress);
+            fit_member(member_model, train, valid, test, options, cache, progress);
         train_seconds += predictions.train_seconds;
         members.push(member);
         member_valid.push(predictions.valid);
@@ -144,10 +146,11 @@ fn fit_member(
     train: &Corpus,
     valid: &Corpus,
     test: &Corpus,
-    seed: u64,
+    options: &KtOptions,
     cache: &mut FoldCache,
     progress: &mut dyn FnMut(String),
 ) -> (Member, Predictions) {
+    let seed = options.seed;
     if let Some((member, predictions)) = cache.fitted.get(&model) {
         return (member.clone(), predictions.clone());
     }
@@ -166,8 +169,8 @@ fn fit_member(
             Member::Logistic(Logistic::fit(train, &LogisticOptions::standard(FeatureSet::RICH)))
         }
         KtModel::Gru => {
-            let options = GruOptions::standard(seed);
-            Member::Gru(Gru::fit(train, valid, &options, &mut |e| {
+            let gru_options = GruOptions { max_epochs: options.max_epochs, ..GruOptions::standard(seed) };
+            Member::Gru(Gru::fit(train, valid, &gru_options, &mut |e| {
                 progress(format!(
                     "epoch {} loss {:.4} valid AUC {:.4} ({:.0}s)",
                     e.epoch,
