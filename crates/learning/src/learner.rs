@@ -24,6 +24,9 @@ use crate::review::{ReviewScheduler, ReviewState, whole_days};
 
 /// The version of the stored [`SubjectModel`] and [`LearnerState`] formats.
 pub const STATE_VERSION: u32 = 1;
+/// Fewer learners than this and [`SubjectModel::fit`] averages its members instead of fitting
+/// stacking weights on a fifth of them (too few to weigh members reliably).
+pub const MIN_LEARNERS_TO_STACK: usize = 100;
 // Items remembered per learner so the next step does not repeat them.
 const RECENT_ITEMS: usize = 32;
 
@@ -206,7 +209,7 @@ impl SubjectModel {
 
     /// Fits the models on answer logs (one `Vec` per learner, in answer order). Learners are
     /// split 80/20 at random: members fit on the 80 %, stacking weights on the 20 %. With fewer
-    /// than ten learners the members' log-odds are averaged instead. Answers on unknown items
+    /// than [`MIN_LEARNERS_TO_STACK`] learners the members' log-odds are averaged instead. Answers on unknown items
     /// are skipped.
     pub fn fit(
         graph: &KnowledgeGraph,
@@ -230,7 +233,7 @@ impl SubjectModel {
         };
         let mut learners: Vec<&Vec<LoggedAnswer>> = logs.iter().collect();
         learners.shuffle(&mut ChaCha8Rng::seed_from_u64(options.seed));
-        let n_stack = if learners.len() >= 10 { learners.len() / 5 } else { 0 };
+        let n_stack = if learners.len() >= MIN_LEARNERS_TO_STACK { learners.len() / 5 } else { 0 };
         let (stack_part, member_part) = learners.split_at(n_stack);
         let train = corpus_of(member_part);
         let all = corpus_of(&learners);

@@ -14,5 +14,6 @@ pub mod metrics;
 pub mod model;
 pub mod next_step;
 pub mod review;
+pub mod simulate;
 
 pub use crate::error::LearningError;

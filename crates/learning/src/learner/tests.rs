@@ -2,6 +2,7 @@ use expect_test::{Expect, expect};
 
 use super::*;
 use crate::graph::junior_secondary_maths;
+use crate::graph::KnowledgeGraph;
 use crate::items;
 
 const DAY: i64 = 86_400_000;
@@ -145,3 +146,81 @@ fn the_heat_map_counts_a_class() {
     let empty = model.class_heat_map(&[], &NextStepPolicy::standard(), day(1));
     assert!(empty.iter().all(|h| h.mean_mastery == 0.0 && h.mastered == 0));
 }
+
+fn demo_inputs() -> (KnowledgeGraph, Vec<ItemSpec>) {
+    let graph = junior_secondary_maths();
+    let specs: Vec<ItemSpec> = items::generate(&graph, 6, 1).iter().map(ItemSpec::from).collect();
+    (graph, specs)
+}
+
+fn fit_options() -> FitOptions {
+    FitOptions { bkt_restarts: 1, with_gru: false, seed: 5, desired_retention: 0.9 }
+}
+
+#[test]
+fn fitting_on_logs_predicts_new_learners_better_than_priors() {
+    let (graph, specs) = demo_inputs();
+    let logs = crate::simulate::simulate_logs(&graph, &specs, 60, 60, day(0), 11);
+    let (train, held_out) = logs.split_at(45);
+    // The item bank comes without difficulty estimates; the logs hold the real ones.
+    let unrated: Vec<ItemSpec> = specs.iter().map(|s| ItemSpec { difficulty: 0.0, ..s.clone() }).collect();
+    let fitted = SubjectModel::fit(&graph, &unrated, train, 0, &fit_options()).unwrap();
+    let prior = SubjectModel::new(&graph, &unrated, 0.9).unwrap();
+    let scores_of = |model: &SubjectModel| {
+        let (mut p, mut y) = (Vec::new(), Vec::new());
+        for log in held_out {
+            let mut state = model.new_learner();
+            for answer in log {
+                p.push(model.predict(&state, &answer.item).unwrap());
+                y.push(answer.correct);
+                model.record_answer(&mut state, &answer.item, answer.correct, answer.at).unwrap();
+            }
+        }
+        crate::metrics::score(&p, &y)
+    };
+    let (fitted_scores, prior_scores) = (scores_of(&fitted), scores_of(&prior));
+    assert!(
+        fitted_scores.rmse < prior_scores.rmse && fitted_scores.auc > prior_scores.auc + 0.01,
+        "fitted {fitted_scores:?}, prior {prior_scores:?}"
+    );
+    assert_eq!(fitted.revision(), 1);
+    // Replaying a log gives the same state as answering one by one.
+    let mut state = fitted.new_learner();
+    for a in &held_out[0] {
+        fitted.record_answer(&mut state, &a.item, a.correct, a.at).unwrap();
+    }
+    assert_eq!(fitted.replay(&held_out[0]), state);
+}
+
+#[test]
+fn degenerate_logs_give_defined_predictions() {
+    let (graph, specs) = demo_inputs();
+    let item = specs[0].id.clone();
+    let all_correct: Vec<LoggedAnswer> =
+        (0..30).map(|i| LoggedAnswer { item: item.clone(), correct: true, at: day(i) }).collect();
+    let single = vec![LoggedAnswer { item: specs[5].id.clone(), correct: false, at: day(0) }];
+    let cases: Vec<(&str, Vec<Vec<LoggedAnswer>>)> = vec![
+        ("no logs", vec![]),
+        ("one empty learner", vec![vec![]]),
+        ("a single answer", vec![single.clone()]),
+        ("all correct", vec![all_correct.clone(); 12]),
+        ("mixed with unknown items", vec![vec![LoggedAnswer { item: ItemId::parse("gone").unwrap(), correct: true, at: day(0) }], single]),
+    ];
+    for (name, logs) in cases {
+        let model = SubjectModel::fit(&graph, &specs, &logs, 0, &fit_options()).unwrap();
+        let mut state = model.new_learner();
+        for a in &all_correct {
+            model.record_answer(&mut state, &a.item, a.correct, a.at).unwrap();
+        }
+        // Every item, including those of points nobody answered, gets a proper probability.
+        for spec in &specs {
+            let p = model.predict(&state, &spec.id).unwrap();
+            assert!(p.is_finite() && p > 0.0 && p < 1.0, "{name}: {} -> {p}", spec.id);
+        }
+        let map = model.mastery_map(&state, &TeacherPlan::default(), &NextStepPolicy::standard(), day(40));
+        assert!(map.iter().all(|m| m.mastery.is_finite() && m.recall.is_none_or(f32::is_finite)), "{name}");
+        let heat = model.class_heat_map(&[state], &NextStepPolicy::standard(), day(40));
+        assert!(heat.iter().all(|h| h.mean_mastery.is_finite()), "{name}");
+    }
+}
+
