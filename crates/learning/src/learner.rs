@@ -528,15 +528,15 @@ impl SubjectModel {
                 push_kp(k, Reason::Pinned { note: note.clone() }, &mut out, &mut used_kps);
             }
         }
-        // Due reviews, least recalled first.
+        // Due reviews (recall fallen to the desired retention), least recalled first.
         let mut due: Vec<(usize, f32, u32)> = state
             .reviews
             .iter()
             .enumerate()
             .filter(|(k, _)| !skipped.contains(k))
             .filter_map(|(k, r)| r.map(|r| (k, r)))
-            .filter(|(_, r)| now >= self.scheduler.due(r))
             .map(|(k, r)| (k, self.scheduler.retrievability(&r, now), whole_days(r.last_review_ms, now.millis())))
+            .filter(|&(_, recall, _)| recall <= self.scheduler.desired_retention())
             .collect();
         due.sort_by(|a, b| a.1.total_cmp(&b.1));
         for &(k, recall, days) in due.iter().take(policy.max_reviews) {

@@ -35,8 +35,8 @@ pub enum KtModel {
     Logistic,
     /// A GRU sequence model (DKT family).
     Gru,
-    /// Stacked ensemble of BKT, IRT, Elo, the logistic model and the GRU, weighted on the
-    /// validation file.
+    /// Stacked ensemble of BKT, IRT (1PL and 2PL), Elo, the logistic model and the GRU,
+    /// weighted on the validation file.
     Ensemble,
 }
 
@@ -56,7 +56,7 @@ impl KtModel {
 
     /// The members of [`KtModel::Ensemble`].
     const ENSEMBLE_MEMBERS: &'static [KtModel] =
-        &[KtModel::Bkt, KtModel::Irt1pl, KtModel::Elo, KtModel::Logistic, KtModel::Gru];
+        &[KtModel::Bkt, KtModel::Irt1pl, KtModel::Irt2pl, KtModel::Elo, KtModel::Logistic, KtModel::Gru];
 
     /// The model's name in reports and on the command line.
     pub fn name(self) -> &'static str {

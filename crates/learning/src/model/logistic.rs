@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::corpus::{Attempt, Corpus};
+use crate::model::irt::{Ability, Irt, IrtKind};
 use crate::model::optim::lbfgs;
 use crate::model::{Tracer, logit, sigmoid};
 
@@ -22,18 +23,28 @@ pub struct FeatureSet {
     /// Shared weights on history summaries: prior successes and failures overall, on the item
     /// and on its knowledge points, the last answers, and recent success rates.
     pub history: bool,
+    /// Features from a Rasch model fitted first: the learner's ability estimate, the Rasch
+    /// log-odds for the item, and recent answers' surprise (answer minus Rasch prediction).
+    #[serde(default)]
+    pub ability: bool,
 }
 
 impl FeatureSet {
     /// Performance Factors Analysis (Pavlik et al. 2009).
-    pub const PFA: FeatureSet = FeatureSet { item: false, kp: true, pfa: true, history: false };
+    pub const PFA: FeatureSet =
+        FeatureSet { item: false, kp: true, pfa: true, history: false, ability: false };
     /// Item and knowledge-point easiness, per-point PFA counts and history summaries
     /// (after Gervet et al.'s Best-LR and DAS3H).
-    pub const RICH: FeatureSet = FeatureSet { item: true, kp: true, pfa: true, history: true };
+    pub const RICH: FeatureSet =
+        FeatureSet { item: true, kp: true, pfa: true, history: true, ability: true };
 }
 
 /// Number of dense history features; see [`LogisticState::history_features`].
 const N_HISTORY: usize = 16;
+/// Number of ability features; see [`Logistic::ability_features`].
+const N_ABILITY: usize = 3;
+/// Weight of the newest surprise in the running surprise average.
+const SURPRISE_RATE: f32 = 0.3;
 // Outcomes remembered for the recent-rate features.
 const RECENT: u32 = 10;
 const KP_RECENT: u32 = 5;
@@ -64,8 +75,12 @@ pub struct Logistic {
     features: FeatureSet,
     n_items: u32,
     n_kps: u32,
-    // Layout: bias, history block, item block, kp block, pfa block (wins then fails per KP).
+    // Layout: bias, history block, ability block, item block, kp block, pfa block (wins then
+    // fails per KP).
     weights: Vec<f32>,
+    /// The Rasch model behind the ability features.
+    #[serde(default)]
+    ability: Option<Irt>,
 }
 
 /// What the logistic model remembers per learner.
@@ -80,6 +95,12 @@ pub struct LogisticState {
     prev_correct: bool,
     kps: HashMap<u32, Counts>,
     items: HashMap<u32, (u32, u32)>,
+    /// Rasch ability belief, once the learner has answered.
+    #[serde(default)]
+    theta: Option<Ability>,
+    /// Running average of answer minus Rasch prediction.
+    #[serde(default)]
+    surprise: f32,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -93,7 +114,7 @@ struct Counts {
 impl Logistic {
     /// A model whose weights are all zero (every prediction 0.5), for a subject without data.
     pub fn unfitted(features: FeatureSet, n_items: u32, n_kps: u32) -> Self {
-        let mut model = Self { features, n_items, n_kps, weights: Vec::new() };
+        let mut model = Self { features, n_items, n_kps, weights: Vec::new(), ability: None };
         model.weights = vec![0.0; model.n_weights()];
         model
     }
@@ -101,6 +122,9 @@ impl Logistic {
     /// Fits the weights on every answer of `corpus` (each predicted from its own history).
     pub fn fit(corpus: &Corpus, options: &LogisticOptions) -> Self {
         let mut model = Self::unfitted(options.features, corpus.n_items(), corpus.n_kps());
+        if options.features.ability {
+            model.ability = Some(Irt::fit(corpus, IrtKind::OnePl, 1.0, 300));
+        }
         let n_weights = model.n_weights();
         // Sparse design matrix, one row per answer.
         let mut row_offsets = vec![0usize];
@@ -111,18 +135,18 @@ impl Logistic {
             let mut state = LogisticState::default();
             for attempt in corpus.sequence(seq_idx) {
                 row.clear();
-                model.features_into(&state, attempt.item, attempt.kps, &mut row);
+                model.features_into(&state, attempt.item, attempt.kps, &mut |c, v| row.push((c, v)));
                 for &(col, val) in &row {
                     cols.push(col);
                     vals.push(val);
                 }
                 row_offsets.push(cols.len());
-                state.record(attempt);
+                model.update(&mut state, attempt);
             }
         }
         let labels = corpus.labels();
         let n_rows = labels.len().max(1) as f64;
-        let dense_end = 1 + N_HISTORY;
+        let dense_end = 1 + N_HISTORY + N_ABILITY;
         let penalty: Vec<f64> = (0..n_weights)
             .map(|j| if j < dense_end { options.l2_dense } else { options.l2_sparse })
             .collect();
@@ -153,33 +177,41 @@ impl Logistic {
     fn n_weights(&self) -> usize {
         let f = self.features;
         1 + N_HISTORY
+            + N_ABILITY
             + if f.item { self.n_items as usize } else { 0 }
             + if f.kp { self.n_kps as usize } else { 0 }
             + if f.pfa { 2 * self.n_kps as usize } else { 0 }
     }
 
-    /// Appends (weight index, value) pairs for predicting `item` from `state`.
-    fn features_into(&self, state: &LogisticState, item: u32, kps: &[u32], out: &mut Vec<(u32, f32)>) {
+    /// Emits (weight index, value) pairs for predicting `item` from `state`.
+    fn features_into(&self, state: &LogisticState, item: u32, kps: &[u32], emit: &mut dyn FnMut(u32, f32)) {
         let f = self.features;
-        out.push((0, 1.0));
+        emit(0, 1.0);
         if f.history {
             for (idx, value) in state.history_features(item, kps).into_iter().enumerate() {
                 if value != 0.0 {
-                    out.push((1 + idx as u32, value));
+                    emit(1 + idx as u32, value);
                 }
             }
         }
-        let mut base = 1 + N_HISTORY as u32;
+        if let Some(irt) = &self.ability {
+            for (idx, value) in Self::ability_features(irt, state, item, kps).into_iter().enumerate() {
+                if value != 0.0 {
+                    emit(1 + N_HISTORY as u32 + idx as u32, value);
+                }
+            }
+        }
+        let mut base = 1 + (N_HISTORY + N_ABILITY) as u32;
         if f.item {
             if item < self.n_items {
-                out.push((base + item, 1.0));
+                emit(base + item, 1.0);
             }
             base += self.n_items;
         }
         if f.kp {
             for &kp in kps {
                 if kp < self.n_kps {
-                    out.push((base + kp, 1.0));
+                    emit(base + kp, 1.0);
                 }
             }
             base += self.n_kps;
@@ -188,18 +220,24 @@ impl Logistic {
             for &kp in kps {
                 if kp < self.n_kps {
                     let counts = state.kps.get(&kp).copied().unwrap_or_default();
-                    out.push((base + kp, (counts.wins as f32).ln_1p()));
-                    out.push((base + self.n_kps + kp, (counts.fails as f32).ln_1p()));
+                    emit(base + kp, (counts.wins as f32).ln_1p());
+                    emit(base + self.n_kps + kp, (counts.fails as f32).ln_1p());
                 }
             }
         }
     }
 
+    /// The learner's ability estimate, the Rasch log-odds of `item`, and the running surprise.
+    fn ability_features(irt: &Irt, state: &LogisticState, item: u32, kps: &[u32]) -> [f32; N_ABILITY] {
+        let theta = state.theta.unwrap_or_else(|| irt.start());
+        [theta.mean, logit(irt.predict(&theta, item, kps)), state.surprise]
+    }
+
     /// The log-odds of a correct answer.
     pub fn log_odds(&self, state: &LogisticState, item: u32, kps: &[u32]) -> f32 {
-        let mut row = Vec::with_capacity(32);
-        self.features_into(state, item, kps, &mut row);
-        row.iter().map(|&(c, v)| self.weights[c as usize] * v).sum()
+        let mut z = 0.0;
+        self.features_into(state, item, kps, &mut |c, v| z += self.weights[c as usize] * v);
+        z
     }
 }
 
@@ -291,6 +329,14 @@ impl Tracer for Logistic {
     }
 
     fn update(&self, state: &mut LogisticState, attempt: Attempt<'_>) {
+        if let Some(irt) = &self.ability {
+            let mut theta = state.theta.unwrap_or_else(|| irt.start());
+            let p = irt.predict(&theta, attempt.item, attempt.kps);
+            let y = if attempt.correct { 1.0 } else { 0.0 };
+            state.surprise = (1.0 - SURPRISE_RATE) * state.surprise + SURPRISE_RATE * (y - p);
+            irt.update(&mut theta, attempt);
+            state.theta = Some(theta);
+        }
         state.record(attempt);
     }
 }
