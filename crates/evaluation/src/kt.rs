@@ -119,7 +119,10 @@ pub fn run(options: &KtOptions, progress: &mut dyn FnMut(KtProgress)) -> anyhow:
                     anyhow::bail!("fold {k} does not exist: the dataset has folds 1..={n_folds}");
                 }
             }
-            plan.folds.iter().filter(|f| wanted.contains(&f.number)).collect()
+            plan.folds
+                .iter()
+                .filter(|f| wanted.contains(&f.number))
+                .collect()
         }
     };
     let total = folds.len() as u32 * options.models.len() as u32;
@@ -166,7 +169,12 @@ pub fn run(options: &KtOptions, progress: &mut dyn FnMut(KtProgress)) -> anyhow:
                 done,
                 total,
                 fold: fold.number,
-                message: format!("fold {}: {}: test AUC {:.4}", fold.number, model.name(), scores.auc),
+                message: format!(
+                    "fold {}: {}: test AUC {:.4}",
+                    fold.number,
+                    model.name(),
+                    scores.auc
+                ),
             });
         }
     }
@@ -183,7 +191,10 @@ pub fn run(options: &KtOptions, progress: &mut dyn FnMut(KtProgress)) -> anyhow:
                 acc: mean(&|r| r.scores.acc),
                 rmse: mean(&|r| r.scores.rmse),
                 train_seconds: mean(&|r| r.train_seconds),
-                peak_rss_mb: results.iter().filter_map(|r| r.peak_rss_mb).reduce(f64::max),
+                peak_rss_mb: results
+                    .iter()
+                    .filter_map(|r| r.peak_rss_mb)
+                    .reduce(f64::max),
                 fold_aucs: results.iter().map(|r| r.scores.auc).collect(),
             }
         })
@@ -240,8 +251,13 @@ impl Split {
             n_items = n_items.max(max_item + 1);
             n_kps = n_kps.max(max_kp + 1);
         }
-        let corpus = |file: &dataset::SequenceFile| file.to_corpus(n_items, n_kps).chunked(max_seq_len);
-        Ok(Split { train: corpus(&train), valid: corpus(&valid), test: corpus(&test) })
+        let corpus =
+            |file: &dataset::SequenceFile| file.to_corpus(n_items, n_kps).chunked(max_seq_len);
+        Ok(Split {
+            train: corpus(&train),
+            valid: corpus(&valid),
+            test: corpus(&test),
+        })
     }
 }
 
@@ -278,20 +294,34 @@ impl KtReport {
         } else {
             format!(
                 "folds {} of {} (partial run)",
-                self.folds.iter().map(u32::to_string).collect::<Vec<_>>().join(","),
+                self.folds
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(","),
                 self.n_folds
             )
         };
-        let _ = writeln!(out, "dataset {}  protocol {}  {}", self.dataset, self.protocol, folds);
+        let _ = writeln!(
+            out,
+            "dataset {}  protocol {}  {}",
+            self.dataset, self.protocol, folds
+        );
         let _ = writeln!(
             out,
             "{:<14} {:>7} {:>7} {:>7} {:>10} {:>9}  fold AUCs",
             "model", "AUC", "ACC", "RMSE", "train s", "peak MiB"
         );
         for m in &self.models {
-            let peak = m.peak_rss_mb.map_or_else(|| "-".to_owned(), |v| format!("{v:.0}"));
-            let fold_aucs =
-                m.fold_aucs.iter().map(|a| format!("{a:.4}")).collect::<Vec<_>>().join(" ");
+            let peak = m
+                .peak_rss_mb
+                .map_or_else(|| "-".to_owned(), |v| format!("{v:.0}"));
+            let fold_aucs = m
+                .fold_aucs
+                .iter()
+                .map(|a| format!("{a:.4}"))
+                .collect::<Vec<_>>()
+                .join(" ");
             let _ = writeln!(
                 out,
                 "{:<14} {:>7.4} {:>7.4} {:>7.4} {:>10.1} {:>9}  {}",

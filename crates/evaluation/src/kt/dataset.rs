@@ -47,8 +47,20 @@ pub struct SequenceFile {
 impl SequenceFile {
     /// Largest item id and largest skill id in the file (0 when empty).
     pub fn max_ids(&self) -> (u32, u32) {
-        let max_item = self.students.iter().flat_map(|s| &s.items).copied().max().unwrap_or(0);
-        let max_skill = self.students.iter().flat_map(|s| &s.skills).copied().max().unwrap_or(0);
+        let max_item = self
+            .students
+            .iter()
+            .flat_map(|s| &s.items)
+            .copied()
+            .max()
+            .unwrap_or(0);
+        let max_skill = self
+            .students
+            .iter()
+            .flat_map(|s| &s.skills)
+            .copied()
+            .max()
+            .unwrap_or(0);
         (max_item, max_skill)
     }
 
@@ -62,8 +74,11 @@ impl SequenceFile {
     pub fn to_corpus(&self, n_items: u32, n_kps: u32) -> Corpus {
         let mut builder = Corpus::builder(n_items, n_kps);
         for student in &self.students {
-            for ((&item, &skill), &correct) in
-                student.items.iter().zip(&student.skills).zip(&student.correct)
+            for ((&item, &skill), &correct) in student
+                .items
+                .iter()
+                .zip(&student.skills)
+                .zip(&student.correct)
             {
                 builder.push(item, &[skill], correct);
             }
@@ -94,7 +109,7 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<SequenceFile> {
         FileFormat::ThreeLine => 3,
         FileFormat::FourLine => 4,
     };
-    if lines.len() % block != 0 {
+    if !lines.len().is_multiple_of(block) {
         let (line_no, _) = lines[lines.len() - lines.len() % block];
         bail!(
             "{origin}:{line_no}: incomplete student block: the file's layout is {} \
@@ -124,7 +139,11 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<SequenceFile> {
                 let correct = parse_responses(chunk[2], origin)?;
                 check_len(n, ids.len(), chunk[1].0, "ids", origin)?;
                 check_len(n, correct.len(), chunk[2].0, "responses", origin)?;
-                Student { items: ids.clone(), skills: ids, correct }
+                Student {
+                    items: ids.clone(),
+                    skills: ids,
+                    correct,
+                }
             }
             FileFormat::FourLine => {
                 let items = parse_ids(chunk[1], origin)?;
@@ -132,7 +151,11 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<SequenceFile> {
                 let correct = parse_responses(chunk[3], origin)?;
                 check_len(items.len(), skills.len(), chunk[2].0, "skill ids", origin)?;
                 check_len(items.len(), correct.len(), chunk[3].0, "responses", origin)?;
-                Student { items, skills, correct }
+                Student {
+                    items,
+                    skills,
+                    correct,
+                }
             }
         };
         students.push(student);
@@ -166,7 +189,10 @@ fn detect_format(lines: &[(usize, &str)], origin: &str) -> anyhow::Result<FileFo
 }
 
 fn fields(line: &str) -> Vec<&str> {
-    line.split(',').map(str::trim).filter(|f| !f.is_empty()).collect()
+    line.split(',')
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .collect()
 }
 
 fn parse_ids((line_no, line): (usize, &str), origin: &str) -> anyhow::Result<Vec<u32>> {

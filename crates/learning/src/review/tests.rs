@@ -22,9 +22,25 @@ fn a_review_history_matches_the_fsrs_reference_vector() {
     // fsrs-rs inference tests (`test_next_states`): ratings Again, Good, Good, Good at
     // intervals 0, 1, 3, 8 days with the test parameters, then a review 21 days later.
     let parameters = [
-        0.6845422, 1.6790825, 4.7349424, 10.042885, 7.4410233, 0.64219797, 1.071918, 0.0025195254,
-        1.432437, 0.1544, 0.8692766, 2.0696752, 0.0953, 0.2975, 2.4691248, 0.19542035, 3.201072,
-        0.18046261, 0.121442534,
+        0.6845422,
+        1.6790825,
+        4.7349424,
+        10.042885,
+        7.4410233,
+        0.64219797,
+        1.071918,
+        0.0025195254,
+        1.432437,
+        0.1544,
+        0.8692766,
+        2.0696752,
+        0.0953,
+        0.2975,
+        2.4691248,
+        0.19542035,
+        3.201072,
+        0.18046261,
+        0.121442534,
     ];
     let scheduler = ReviewScheduler::with_parameters(&parameters, 0.9).unwrap();
     let mut state = scheduler.review(None, false, at_day(0));
@@ -45,7 +61,10 @@ fn recall_fades_to_the_desired_retention_on_the_due_date() {
     assert_eq!(scheduler.retrievability(&state, at_day(0)), 1.0);
     let due = scheduler.due(&state);
     let r = scheduler.retrievability(&state, due);
-    assert!((r - 0.9).abs() < 1e-3, "retrievability on the due date is {r}");
+    assert!(
+        (r - 0.9).abs() < 1e-3,
+        "retrievability on the due date is {r}"
+    );
     assert!(scheduler.retrievability(&state, at_day(30)) < r);
 }
 
