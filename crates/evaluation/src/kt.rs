@@ -39,11 +39,13 @@ pub struct KtOptions {
     /// Epochs at most for models trained by gradient steps (the GRU); early stopping on the
     /// validation file usually ends training sooner.
     pub max_epochs: u32,
+    /// Worker threads for models that can use them (the GRU's gradient).
+    pub threads: usize,
 }
 
 impl KtOptions {
     /// The published setup on `data_dir`: every model, detected protocol, 200-answer chunks, all
-    /// folds.
+    /// folds, two threads (the target machine has two cores).
     pub fn standard(data_dir: impl Into<PathBuf>) -> Self {
         Self {
             data_dir: data_dir.into(),
@@ -53,6 +55,7 @@ impl KtOptions {
             folds: None,
             seed: 7,
             max_epochs: 30,
+            threads: 2,
         }
     }
 }

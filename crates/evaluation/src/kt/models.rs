@@ -192,6 +192,7 @@ fn fit_member(
         KtModel::Gru => {
             let gru_options = GruOptions {
                 max_epochs: options.max_epochs,
+                threads: options.threads,
                 ..GruOptions::standard(seed)
             };
             Member::Gru(Gru::fit(train, valid, &gru_options, &mut |e| {
