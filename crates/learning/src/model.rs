@@ -48,8 +48,10 @@ pub fn predict_sequence<'a, T: Tracer>(
     }
 }
 
-/// The logistic function, computed without overflow.
+/// The logistic function, computed without overflow. Log-odds are clamped to ±15 so that no
+/// model ever claims certainty (the result stays strictly between 0 and 1 in `f32`).
 pub(crate) fn sigmoid(x: f32) -> f32 {
+    let x = x.clamp(-15.0, 15.0);
     if x >= 0.0 {
         1.0 / (1.0 + (-x).exp())
     } else {
@@ -63,3 +65,6 @@ pub(crate) fn logit(p: f32) -> f32 {
     let p = p.clamp(1e-6, 1.0 - 1e-6);
     (p / (1.0 - p)).ln()
 }
+
+#[cfg(test)]
+mod tests;
