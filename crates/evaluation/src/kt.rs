@@ -265,28 +265,42 @@ impl Split {
 }
 
 impl KtReport {
-    /// The report as the JSON the CLI prints with `--json`.
+    /// The report as the JSON the CLI prints with `--json`, keys in the documented order:
+    /// `{"dataset", "protocol", "models": [{"model", "auc", "acc", "rmse", "train_seconds",
+    /// "peak_rss_mb"}]}`.
     pub fn to_json(&self) -> String {
-        let models: Vec<serde_json::Value> = self
-            .models
-            .iter()
-            .map(|m| {
-                serde_json::json!({
-                    "model": m.model,
-                    "auc": round(m.auc, 4),
-                    "acc": round(m.acc, 4),
-                    "rmse": round(m.rmse, 4),
-                    "train_seconds": round(m.train_seconds, 2),
-                    "peak_rss_mb": m.peak_rss_mb.map(|v| round(v, 1)),
+        #[derive(serde::Serialize)]
+        struct JsonModel<'a> {
+            model: &'a str,
+            auc: f64,
+            acc: f64,
+            rmse: f64,
+            train_seconds: f64,
+            peak_rss_mb: Option<f64>,
+        }
+        #[derive(serde::Serialize)]
+        struct JsonReport<'a> {
+            dataset: &'a str,
+            protocol: &'a str,
+            models: Vec<JsonModel<'a>>,
+        }
+        let report = JsonReport {
+            dataset: &self.dataset,
+            protocol: self.protocol.name(),
+            models: self
+                .models
+                .iter()
+                .map(|m| JsonModel {
+                    model: &m.model,
+                    auc: round(m.auc, 4),
+                    acc: round(m.acc, 4),
+                    rmse: round(m.rmse, 4),
+                    train_seconds: round(m.train_seconds, 2),
+                    peak_rss_mb: m.peak_rss_mb.map(|v| round(v, 1)),
                 })
-            })
-            .collect();
-        serde_json::json!({
-            "dataset": self.dataset,
-            "protocol": self.protocol.name(),
-            "models": models,
-        })
-        .to_string()
+                .collect(),
+        };
+        serde_json::to_string(&report).expect("strings and finite numbers always serialise")
     }
 
     /// The report as a plain-text table.

@@ -220,7 +220,7 @@ fn the_json_report_has_exactly_the_documented_fields() {
     };
     assert_eq!(
         report.to_json(),
-        r#"{"dataset":"sim","models":[{"acc":0.7,"auc":0.7123,"model":"bkt","peak_rss_mb":14.1,"rmse":0.44,"train_seconds":1.23}],"protocol":"akt"}"#
+        r#"{"dataset":"sim","protocol":"akt","models":[{"model":"bkt","auc":0.7123,"acc":0.7,"rmse":0.44,"train_seconds":1.23,"peak_rss_mb":14.1}]}"#
     );
 }
 
