@@ -1,7 +1,7 @@
 //! Runs the knowledge-tracing evaluation until the `inkstone eval kt` subcommand exists.
 //!
 //! `kt <data dir> [--json] [--protocol dkvmn|akt] [--models m1,m2] [--folds 1,2]
-//! [--max-seq-len N] [--max-epochs N] [--threads N] [--seed S]` runs the protocol; `kt pybkt <train.csv> <test.csv> --python P
+//! [--max-seq-len N] [--max-epochs N] [--threads N] [--gru-budget SECONDS] [--seed S]` runs the protocol; `kt pybkt <train.csv> <test.csv> --python P
 //! --script S [--restarts N] [--seed S]` runs our BKT and pyBKT side by side.
 
 #![allow(clippy::print_stdout)]
@@ -84,6 +84,7 @@ fn main() -> anyhow::Result<()> {
             "--max-seq-len" => options.max_seq_len = value.parse().context("--max-seq-len")?,
             "--max-epochs" => options.max_epochs = value.parse().context("--max-epochs")?,
             "--threads" => options.threads = value.parse().context("--threads")?,
+            "--gru-budget" => options.gru_budget_seconds = value.parse().context("--gru-budget")?,
             "--seed" => options.seed = value.parse().context("--seed")?,
             _ => bail!("unknown flag {flag}"),
         }

@@ -41,11 +41,15 @@ pub struct KtOptions {
     pub max_epochs: u32,
     /// Worker threads for models that can use them (the GRU's gradient).
     pub threads: usize,
+    /// The GRU stops starting new epochs after this many seconds of training on a fold (the
+    /// best epoch so far is kept), so a large dataset cannot blow the per-fold time budget.
+    pub gru_budget_seconds: f64,
 }
 
 impl KtOptions {
     /// The published setup on `data_dir`: every model, detected protocol, 200-answer chunks, all
-    /// folds, two threads (the target machine has two cores).
+    /// folds, two threads (the target machine has two cores), at most 10 minutes of GRU training
+    /// per fold.
     pub fn standard(data_dir: impl Into<PathBuf>) -> Self {
         Self {
             data_dir: data_dir.into(),
@@ -56,6 +60,7 @@ impl KtOptions {
             seed: 7,
             max_epochs: 30,
             threads: 2,
+            gru_budget_seconds: 600.0,
         }
     }
 }

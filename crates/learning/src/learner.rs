@@ -274,7 +274,7 @@ impl SubjectModel {
                     &train,
                     &stack,
                     &GruOptions::standard(options.seed),
-                    &mut |_| {},
+                    &mut |_| true,
                 );
                 members.push(Member::Gru(gru));
             }

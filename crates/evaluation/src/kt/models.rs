@@ -202,7 +202,8 @@ fn fit_member(
                     e.train_loss,
                     e.valid_auc,
                     started.elapsed().as_secs_f64()
-                ))
+                ));
+                started.elapsed().as_secs_f64() < options.gru_budget_seconds
             }))
         }
         KtModel::Ensemble => unreachable!("the ensemble is not a member of itself"),

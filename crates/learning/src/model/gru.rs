@@ -154,11 +154,13 @@ pub struct GruEpoch {
 
 impl Gru {
     /// Trains on `train`, keeping the weights of the epoch with the best AUC on `valid`.
+    /// `on_epoch` hears about every epoch and returns whether to go on (a caller with a clock
+    /// can stop training at a time budget; the best epoch so far is kept).
     pub fn fit(
         train: &Corpus,
         valid: &Corpus,
         options: &GruOptions,
-        on_epoch: &mut dyn FnMut(GruEpoch),
+        on_epoch: &mut dyn FnMut(GruEpoch) -> bool,
     ) -> Self {
         let n_items = train.n_items().max(valid.n_items()) as usize;
         let n_kps = train.n_kps().max(valid.n_kps()) as usize;
@@ -253,7 +255,7 @@ impl Gru {
                 adam.step(&mut model.params, grad);
             }
             let valid_auc = metrics::auc(&predict_corpus(&model, valid), valid.labels());
-            on_epoch(GruEpoch {
+            let go_on = on_epoch(GruEpoch {
                 epoch,
                 train_loss: loss_sum / train.n_attempts().max(1) as f64,
                 valid_auc,
@@ -266,6 +268,9 @@ impl Gru {
                 if since_best >= options.patience {
                     break;
                 }
+            }
+            if !go_on {
+                break;
             }
         }
         model.params = best.1;
