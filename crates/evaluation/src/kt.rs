@@ -145,6 +145,7 @@ pub fn run(options: &KtOptions, progress: &mut dyn FnMut(KtProgress)) -> anyhow:
         });
         let split = Split::read(fold, options.max_seq_len)?;
         let mut cache = models::FoldCache::default();
+        let mut fold_peaks: Vec<(KtModel, f64)> = Vec::new();
         for (model_idx, model) in options.models.iter().enumerate() {
             let mut step = |message: String| {
                 progress(KtProgress {
@@ -165,7 +166,16 @@ pub fn run(options: &KtOptions, progress: &mut dyn FnMut(KtProgress)) -> anyhow:
                 &mut cache,
                 &mut step,
             )?;
-            let peak_rss_mb = memory::peak_rss_mb();
+            // A model built from components fitted earlier in the fold peaks at least where they did.
+            let peak_rss_mb = memory::peak_rss_mb().map(|own| {
+                fold_peaks
+                    .iter()
+                    .filter(|(m, _)| model.components().contains(m))
+                    .fold(own, |peak, &(_, p)| peak.max(p))
+            });
+            if let Some(peak) = peak_rss_mb {
+                fold_peaks.push((*model, peak));
+            }
             let scores = metrics::score(&predictions.test, split.test.labels());
             per_model[model_idx].push(FoldResult {
                 scores,

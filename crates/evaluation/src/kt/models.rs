@@ -64,6 +64,15 @@ impl KtModel {
         KtModel::Gru,
     ];
 
+    /// The models this one is built from (the ensemble's members; empty for the others).
+    pub fn components(self) -> &'static [KtModel] {
+        if self == KtModel::Ensemble {
+            KtModel::ENSEMBLE_MEMBERS
+        } else {
+            &[]
+        }
+    }
+
     /// The model's name in reports and on the command line.
     pub fn name(self) -> &'static str {
         match self {
