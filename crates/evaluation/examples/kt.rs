@@ -26,9 +26,7 @@ fn main() -> anyhow::Result<()> {
         match arg.as_str() {
             "--json" => json = true,
             _ if arg.starts_with("--") => {
-                let value = args
-                    .next()
-                    .with_context(|| format!("{arg} needs a value"))?;
+                let value = args.next().with_context(|| format!("{arg} needs a value"))?;
                 flags.push((arg, value));
             }
             _ => positional.push(arg),
@@ -59,27 +57,16 @@ fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     let [data_dir] = positional.as_slice() else {
-        bail!(
-            "usage: kt <data dir> [--json] [--protocol dkvmn|akt] [--models m1,m2] [--folds 1,2]"
-        );
+        bail!("usage: kt <data dir> [--json] [--protocol dkvmn|akt] [--models m1,m2] [--folds 1,2]");
     };
     let mut options = KtOptions::standard(data_dir);
     for (flag, value) in flags {
         match flag.as_str() {
             "--protocol" => options.protocol = Some(value.parse()?),
-            "--models" => {
-                options.models = value
-                    .split(',')
-                    .map(str::parse)
-                    .collect::<anyhow::Result<_>>()?
-            }
+            "--models" => options.models = value.split(',').map(str::parse).collect::<anyhow::Result<_>>()?,
             "--folds" => {
-                options.folds = Some(
-                    value
-                        .split(',')
-                        .map(|k| k.parse().context("fold numbers"))
-                        .collect::<anyhow::Result<_>>()?,
-                )
+                options.folds =
+                    Some(value.split(',').map(|k| k.parse().context("fold numbers")).collect::<anyhow::Result<_>>()?)
             }
             "--max-seq-len" => options.max_seq_len = value.parse().context("--max-seq-len")?,
             "--max-epochs" => options.max_epochs = value.parse().context("--max-epochs")?,

@@ -127,10 +127,7 @@ pub fn run(options: &KtOptions, progress: &mut dyn FnMut(KtProgress)) -> anyhow:
                     anyhow::bail!("fold {k} does not exist: the dataset has folds 1..={n_folds}");
                 }
             }
-            plan.folds
-                .iter()
-                .filter(|f| wanted.contains(&f.number))
-                .collect()
+            plan.folds.iter().filter(|f| wanted.contains(&f.number)).collect()
         }
     };
     let total = folds.len() as u32 * options.models.len() as u32;
@@ -157,42 +154,23 @@ pub fn run(options: &KtOptions, progress: &mut dyn FnMut(KtProgress)) -> anyhow:
             };
             step("fitting".into());
             memory::reset_peak();
-            let predictions = models::fit_predict(
-                *model,
-                &split.train,
-                &split.valid,
-                &split.test,
-                options,
-                &mut cache,
-                &mut step,
-            )?;
+            let predictions =
+                models::fit_predict(*model, &split.train, &split.valid, &split.test, options, &mut cache, &mut step)?;
             // A model built from components fitted earlier in the fold peaks at least where they did.
             let peak_rss_mb = memory::peak_rss_mb().map(|own| {
-                fold_peaks
-                    .iter()
-                    .filter(|(m, _)| model.components().contains(m))
-                    .fold(own, |peak, &(_, p)| peak.max(p))
+                fold_peaks.iter().filter(|(m, _)| model.components().contains(m)).fold(own, |peak, &(_, p)| peak.max(p))
             });
             if let Some(peak) = peak_rss_mb {
                 fold_peaks.push((*model, peak));
             }
             let scores = metrics::score(&predictions.test, split.test.labels());
-            per_model[model_idx].push(FoldResult {
-                scores,
-                train_seconds: predictions.train_seconds,
-                peak_rss_mb,
-            });
+            per_model[model_idx].push(FoldResult { scores, train_seconds: predictions.train_seconds, peak_rss_mb });
             done += 1;
             progress(KtProgress {
                 done,
                 total,
                 fold: fold.number,
-                message: format!(
-                    "fold {}: {}: test AUC {:.4}",
-                    fold.number,
-                    model.name(),
-                    scores.auc
-                ),
+                message: format!("fold {}: {}: test AUC {:.4}", fold.number, model.name(), scores.auc),
             });
         }
     }
@@ -209,10 +187,7 @@ pub fn run(options: &KtOptions, progress: &mut dyn FnMut(KtProgress)) -> anyhow:
                 acc: mean(&|r| r.scores.acc),
                 rmse: mean(&|r| r.scores.rmse),
                 train_seconds: mean(&|r| r.train_seconds),
-                peak_rss_mb: results
-                    .iter()
-                    .filter_map(|r| r.peak_rss_mb)
-                    .reduce(f64::max),
+                peak_rss_mb: results.iter().filter_map(|r| r.peak_rss_mb).reduce(f64::max),
                 fold_aucs: results.iter().map(|r| r.scores.auc).collect(),
             }
         })
@@ -269,13 +244,8 @@ impl Split {
             n_items = n_items.max(max_item + 1);
             n_kps = n_kps.max(max_kp + 1);
         }
-        let corpus =
-            |file: &dataset::SequenceFile| file.to_corpus(n_items, n_kps).chunked(max_seq_len);
-        Ok(Split {
-            train: corpus(&train),
-            valid: corpus(&valid),
-            test: corpus(&test),
-        })
+        let corpus = |file: &dataset::SequenceFile| file.to_corpus(n_items, n_kps).chunked(max_seq_len);
+        Ok(Split { train: corpus(&train), valid: corpus(&valid), test: corpus(&test) })
     }
 }
 
@@ -326,34 +296,19 @@ impl KtReport {
         } else {
             format!(
                 "folds {} of {} (partial run)",
-                self.folds
-                    .iter()
-                    .map(u32::to_string)
-                    .collect::<Vec<_>>()
-                    .join(","),
+                self.folds.iter().map(u32::to_string).collect::<Vec<_>>().join(","),
                 self.n_folds
             )
         };
-        let _ = writeln!(
-            out,
-            "dataset {}  protocol {}  {}",
-            self.dataset, self.protocol, folds
-        );
+        let _ = writeln!(out, "dataset {}  protocol {}  {}", self.dataset, self.protocol, folds);
         let _ = writeln!(
             out,
             "{:<14} {:>7} {:>7} {:>7} {:>10} {:>9}  fold AUCs",
             "model", "AUC", "ACC", "RMSE", "train s", "peak MiB"
         );
         for m in &self.models {
-            let peak = m
-                .peak_rss_mb
-                .map_or_else(|| "-".to_owned(), |v| format!("{v:.0}"));
-            let fold_aucs = m
-                .fold_aucs
-                .iter()
-                .map(|a| format!("{a:.4}"))
-                .collect::<Vec<_>>()
-                .join(" ");
+            let peak = m.peak_rss_mb.map_or_else(|| "-".to_owned(), |v| format!("{v:.0}"));
+            let fold_aucs = m.fold_aucs.iter().map(|a| format!("{a:.4}")).collect::<Vec<_>>().join(" ");
             let _ = writeln!(
                 out,
                 "{:<14} {:>7.4} {:>7.4} {:>7.4} {:>10.1} {:>9}  {}",

@@ -76,17 +76,12 @@ impl Corpus {
     /// The answer at global position `attempt_idx`.
     pub fn attempt(&self, attempt_idx: usize) -> Attempt<'_> {
         let kps = &self.kps[self.kp_offsets[attempt_idx]..self.kp_offsets[attempt_idx + 1]];
-        Attempt {
-            item: self.items[attempt_idx],
-            kps,
-            correct: self.correct[attempt_idx],
-        }
+        Attempt { item: self.items[attempt_idx], kps, correct: self.correct[attempt_idx] }
     }
 
     /// The answers of sequence `seq_idx`, in order.
     pub fn sequence(&self, seq_idx: usize) -> impl ExactSizeIterator<Item = Attempt<'_>> + '_ {
-        self.sequence_range(seq_idx)
-            .map(|attempt_idx| self.attempt(attempt_idx))
+        self.sequence_range(seq_idx).map(|attempt_idx| self.attempt(attempt_idx))
     }
 
     /// Every answer's correctness, in global order (the labels predictions are scored against).
@@ -116,10 +111,7 @@ impl Corpus {
                 start = end;
             }
         }
-        Corpus {
-            seq_offsets,
-            ..self.clone()
-        }
+        Corpus { seq_offsets, ..self.clone() }
     }
 
     /// Concatenates corpora with the same index spaces (their sequences stay separate).
@@ -163,10 +155,7 @@ impl CorpusBuilder {
     /// Closes the current sequence; an empty sequence is skipped.
     pub fn end_sequence(&mut self) {
         let c = &mut self.corpus;
-        let last = *c
-            .seq_offsets
-            .last()
-            .expect("seq_offsets always starts with 0");
+        let last = *c.seq_offsets.last().expect("seq_offsets always starts with 0");
         if c.items.len() > last {
             c.seq_offsets.push(c.items.len());
         }

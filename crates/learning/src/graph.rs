@@ -201,11 +201,7 @@ impl KnowledgeGraph {
     pub fn parse(text: &str) -> Result<Self, LearningError> {
         let syntax = |e: toml::de::Error| {
             let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-            LearningError::Syntax {
-                line,
-                column,
-                message: e.message().trim().to_owned(),
-            }
+            LearningError::Syntax { line, column, message: e.message().trim().to_owned() }
         };
         let probe: VersionProbe = toml::from_str(text).map_err(syntax)?;
         if *probe.version.get_ref() != FORMAT_VERSION {
@@ -221,10 +217,8 @@ impl KnowledgeGraph {
         let mut kp_lines = Vec::new();
         for (idx, kp) in raw.kps.iter().enumerate() {
             let line = line_of(&kp.id);
-            let id = KpId::parse(kp.id.get_ref()).ok_or_else(|| LearningError::InvalidId {
-                id: kp.id.get_ref().clone(),
-                line,
-            })?;
+            let id = KpId::parse(kp.id.get_ref())
+                .ok_or_else(|| LearningError::InvalidId { id: kp.id.get_ref().clone(), line })?;
             if let Some(&first) = kp_index.get(&id) {
                 return Err(LearningError::Duplicate {
                     what: "knowledge point",
@@ -237,13 +231,11 @@ impl KnowledgeGraph {
             kp_lines.push(line);
         }
         let resolve = |referrer: &str, s: &Spanned<String>| -> Result<u32, LearningError> {
-            KpId::parse(s.get_ref())
-                .and_then(|id| kp_index.get(&id).copied())
-                .ok_or_else(|| LearningError::UnknownKp {
-                    referrer: referrer.to_owned(),
-                    missing: s.get_ref().clone(),
-                    line: line_of(s),
-                })
+            KpId::parse(s.get_ref()).and_then(|id| kp_index.get(&id).copied()).ok_or_else(|| LearningError::UnknownKp {
+                referrer: referrer.to_owned(),
+                missing: s.get_ref().clone(),
+                line: line_of(s),
+            })
         };
         let mut kps = Vec::with_capacity(raw.kps.len());
         for kp in &raw.kps {
@@ -264,10 +256,7 @@ impl KnowledgeGraph {
         }
         let topo_order = topological_order(&kps).map_err(|cycle| LearningError::Cycle {
             line: kp_lines[cycle[0] as usize],
-            cycle: cycle
-                .iter()
-                .map(|&k| kps[k as usize].id.0.clone())
-                .collect(),
+            cycle: cycle.iter().map(|&k| kps[k as usize].id.0.clone()).collect(),
         })?;
 
         let mut item_index: HashMap<ItemId, u32> = HashMap::new();
@@ -275,10 +264,8 @@ impl KnowledgeGraph {
         let mut items = Vec::with_capacity(raw.items.len());
         for (idx, item) in raw.items.iter().enumerate() {
             let line = line_of(&item.id);
-            let id = ItemId::parse(item.id.get_ref()).ok_or_else(|| LearningError::InvalidId {
-                id: item.id.get_ref().clone(),
-                line,
-            })?;
+            let id = ItemId::parse(item.id.get_ref())
+                .ok_or_else(|| LearningError::InvalidId { id: item.id.get_ref().clone(), line })?;
             if let Some(&first) = item_index.get(&id) {
                 return Err(LearningError::Duplicate {
                     what: "item",
@@ -329,11 +316,7 @@ impl KnowledgeGraph {
                     zh: &kp.name_zh,
                     en: &kp.name_en,
                     grade: kp.grade,
-                    requires: kp
-                        .prerequisites
-                        .iter()
-                        .map(|&p| self.kps[p as usize].id.as_str())
-                        .collect(),
+                    requires: kp.prerequisites.iter().map(|&p| self.kps[p as usize].id.as_str()).collect(),
                 })
                 .collect(),
             items: self
@@ -341,11 +324,7 @@ impl KnowledgeGraph {
                 .iter()
                 .map(|item| OutItem {
                     id: item.id.as_str(),
-                    kps: item
-                        .kps
-                        .iter()
-                        .map(|&k| self.kps[k as usize].id.as_str())
-                        .collect(),
+                    kps: item.kps.iter().map(|&k| self.kps[k as usize].id.as_str()).collect(),
                 })
                 .collect(),
         };
@@ -412,10 +391,7 @@ fn topological_order(kps: &[KnowledgePoint]) -> Result<Vec<u32>, Vec<u32>> {
                     Mark::Open => {
                         // `p` is on the current path, so the path from `p` on, back to `p`, is a
                         // cycle in which each knowledge point requires the next.
-                        let start = path
-                            .iter()
-                            .position(|&q| q == p)
-                            .expect("open nodes are on the path");
+                        let start = path.iter().position(|&q| q == p).expect("open nodes are on the path");
                         let mut cycle: Vec<u32> = path[start..].to_vec();
                         cycle.push(p);
                         return Err(cycle);

@@ -34,12 +34,7 @@ struct Stem {
 }
 
 fn stem(zh: String, en: String, answer: impl ToString, difficulty: f32) -> Stem {
-    Stem {
-        zh,
-        en,
-        answer: answer.to_string(),
-        difficulty,
-    }
+    Stem { zh, en, answer: answer.to_string(), difficulty }
 }
 
 /// A signed integer in `lo..=hi` other than 0.
@@ -54,19 +49,11 @@ fn nz(rng: &mut Rng, lo: i64, hi: i64) -> i64 {
 
 /// Writes a number in parentheses when negative, as in "3 + (-5)".
 fn p(v: i64) -> String {
-    if v < 0 {
-        format!("({v})")
-    } else {
-        v.to_string()
-    }
+    if v < 0 { format!("({v})") } else { v.to_string() }
 }
 
 fn gcd(a: i64, b: i64) -> i64 {
-    if b == 0 {
-        a.abs().max(1)
-    } else {
-        gcd(b, a % b)
-    }
+    if b == 0 { a.abs().max(1) } else { gcd(b, a % b) }
 }
 
 /// A reduced fraction `n/d` (an integer when `d` divides `n`).
@@ -77,11 +64,7 @@ fn fraction(n: i64, d: i64) -> String {
         n = -n;
         d = -d;
     }
-    if d == 1 {
-        n.to_string()
-    } else {
-        format!("{n}/{d}")
-    }
+    if d == 1 { n.to_string() } else { format!("{n}/{d}") }
 }
 
 /// `a x + b` written naturally.
@@ -114,16 +97,9 @@ const TEMPLATES: &[Template] = &[
     }),
     ("rational.number-line", "nl", |r| {
         let (a, b) = (nz(r, -9, 9), nz(r, -6, 6));
-        let (dir_zh, dir_en) = if b > 0 {
-            ("右", "right")
-        } else {
-            ("左", "left")
-        };
+        let (dir_zh, dir_en) = if b > 0 { ("右", "right") } else { ("左", "left") };
         stem(
-            format!(
-                "数轴上点 A 表示 {a}，向{dir_zh}移动 {} 个单位后表示的数是多少？",
-                b.abs()
-            ),
+            format!("数轴上点 A 表示 {a}，向{dir_zh}移动 {} 个单位后表示的数是多少？", b.abs()),
             format!(
                 "Point A is at {a} on the number line. Where is it after moving {} units to the {dir_en}?",
                 b.abs()
@@ -134,85 +110,40 @@ const TEMPLATES: &[Template] = &[
     }),
     ("rational.opposites", "op", |r| {
         let a = nz(r, -30, 30);
-        stem(
-            format!("{a} 的相反数是多少？"),
-            format!("What is the opposite of {a}?"),
-            -a,
-            -1.0,
-        )
+        stem(format!("{a} 的相反数是多少？"), format!("What is the opposite of {a}?"), -a, -1.0)
     }),
     ("rational.absolute-value", "abs", |r| {
         let (a, b) = (nz(r, -20, 20), nz(r, -20, 20));
-        stem(
-            format!("计算：|{a}| + |{b}|"),
-            format!("Compute |{a}| + |{b}|."),
-            a.abs() + b.abs(),
-            -0.5,
-        )
+        stem(format!("计算：|{a}| + |{b}|"), format!("Compute |{a}| + |{b}|."), a.abs() + b.abs(), -0.5)
     }),
     ("rational.compare", "cmp", |r| {
         let (a, b) = (nz(r, -20, -1), nz(r, -20, -1));
-        stem(
-            format!("{a} 和 {b} 中较大的数是哪个？"),
-            format!("Which is larger, {a} or {b}?"),
-            a.max(b),
-            0.0,
-        )
+        stem(format!("{a} 和 {b} 中较大的数是哪个？"), format!("Which is larger, {a} or {b}?"), a.max(b), 0.0)
     }),
     ("rational.add", "add", |r| {
         let (a, b) = (nz(r, -50, 50), nz(r, -50, 50));
-        stem(
-            format!("计算：{a} + {}", p(b)),
-            format!("Compute {a} + {}.", p(b)),
-            a + b,
-            -0.3,
-        )
+        stem(format!("计算：{a} + {}", p(b)), format!("Compute {a} + {}.", p(b)), a + b, -0.3)
     }),
     ("rational.subtract", "sub", |r| {
         let (a, b) = (nz(r, -50, 50), nz(r, -50, 50));
-        stem(
-            format!("计算：{a} - {}", p(b)),
-            format!("Compute {a} - {}.", p(b)),
-            a - b,
-            0.0,
-        )
+        stem(format!("计算：{a} - {}", p(b)), format!("Compute {a} - {}.", p(b)), a - b, 0.0)
     }),
     ("rational.multiply", "mul", |r| {
         let (a, b) = (nz(r, -12, 12), nz(r, -12, 12));
-        stem(
-            format!("计算：{a} × {}", p(b)),
-            format!("Compute {a} × {}.", p(b)),
-            a * b,
-            -0.2,
-        )
+        stem(format!("计算：{a} × {}", p(b)), format!("Compute {a} × {}.", p(b)), a * b, -0.2)
     }),
     ("rational.reciprocals", "rec", |r| {
         let (n, d) = (nz(r, -9, 9), r.random_range(2..=9));
         let f = fraction(n, d);
-        stem(
-            format!("{f} 的倒数是多少？"),
-            format!("What is the reciprocal of {f}?"),
-            fraction(d, n),
-            0.2,
-        )
+        stem(format!("{f} 的倒数是多少？"), format!("What is the reciprocal of {f}?"), fraction(d, n), 0.2)
     }),
     ("rational.divide", "div", |r| {
         let (q, b) = (nz(r, -12, 12), nz(r, -9, 9));
-        stem(
-            format!("计算：{} ÷ {}", q * b, p(b)),
-            format!("Compute {} ÷ {}.", q * b, p(b)),
-            q,
-            0.0,
-        )
+        stem(format!("计算：{} ÷ {}", q * b, p(b)), format!("Compute {} ÷ {}.", q * b, p(b)), q, 0.0)
     }),
     ("rational.powers", "pow", |r| {
         let (a, n) = (nz(r, -5, 5), r.random_range(2..=4));
-        stem(
-            format!("计算：({a})^{n}"),
-            format!("Compute ({a})^{n}."),
-            a.pow(n as u32),
-            0.3,
-        )
+        stem(format!("计算：({a})^{n}"), format!("Compute ({a})^{n}."), a.pow(n as u32), 0.3)
     }),
     ("rational.mixed-operations", "mix", |r| {
         let (a, b, d) = (nz(r, -9, 9), nz(r, -9, 9), nz(r, -5, 5));
@@ -255,16 +186,8 @@ const TEMPLATES: &[Template] = &[
     ("expr.like-terms", "lt", |r| {
         let (a, b, c) = (nz(r, -9, 9), nz(r, -9, 9), nz(r, -9, 9));
         stem(
-            format!(
-                "合并同类项 {a}x + {}x + {}x 后，x 的系数是多少？",
-                p(b),
-                p(c)
-            ),
-            format!(
-                "After combining {a}x + {}x + {}x, what is the coefficient of x?",
-                p(b),
-                p(c)
-            ),
+            format!("合并同类项 {a}x + {}x + {}x 后，x 的系数是多少？", p(b), p(c)),
+            format!("After combining {a}x + {}x + {}x, what is the coefficient of x?", p(b), p(c)),
             a + b + c,
             0.0,
         )
@@ -273,11 +196,7 @@ const TEMPLATES: &[Template] = &[
         let (a, b, c) = (nz(r, -6, 6), nz(r, -9, 9), nz(r, -9, 9));
         stem(
             format!("化简 {a}(x + {}) - {}x 后，常数项是多少？", p(b), p(c)),
-            format!(
-                "Simplify {a}(x + {}) - {}x. What is the constant term?",
-                p(b),
-                p(c)
-            ),
+            format!("Simplify {a}(x + {}) - {}x. What is the constant term?", p(b), p(c)),
             a * b,
             0.4,
         )
@@ -310,11 +229,7 @@ const TEMPLATES: &[Template] = &[
         )
     }),
     ("lineq.word-problems", "lew", |r| {
-        let (price, n, change) = (
-            r.random_range(2..=9),
-            r.random_range(2..=12),
-            r.random_range(0..=9),
-        );
+        let (price, n, change) = (r.random_range(2..=9), r.random_range(2..=12), r.random_range(0..=9));
         let paid = price * n + change;
         stem(
             format!("每支笔 {price} 元，小明付了 {paid} 元，找回 {change} 元。他买了几支笔？"),
@@ -356,9 +271,7 @@ const TEMPLATES: &[Template] = &[
         let a = r.random_range(20..=160);
         stem(
             format!("两条直线相交，其中一个角是 {a}°，与它相邻的补角是多少度？"),
-            format!(
-                "Two lines cross and one angle is {a}°. What is the angle next to it, in degrees?"
-            ),
+            format!("Two lines cross and one angle is {a}°. What is the angle next to it, in degrees?"),
             180 - a,
             -0.2,
         )
@@ -376,21 +289,11 @@ const TEMPLATES: &[Template] = &[
     }),
     ("real.square-roots", "sqrt", |r| {
         let n = r.random_range(2..=25);
-        stem(
-            format!("计算：√{}", n * n),
-            format!("Compute √{}.", n * n),
-            n,
-            -0.2,
-        )
+        stem(format!("计算：√{}", n * n), format!("Compute √{}.", n * n), n, -0.2)
     }),
     ("real.cube-roots", "cbrt", |r| {
         let n = nz(r, -9, 9);
-        stem(
-            format!("计算：∛({})", n * n * n),
-            format!("Compute ∛({}).", n * n * n),
-            n,
-            0.2,
-        )
+        stem(format!("计算：∛({})", n * n * n), format!("Compute ∛({}).", n * n * n), n, 0.2)
     }),
     ("coord.plane", "quad", |r| {
         let (x, y) = (nz(r, -9, 9), nz(r, -9, 9));
@@ -419,11 +322,7 @@ const TEMPLATES: &[Template] = &[
     ("system.elimination", "sys", |r| {
         let (x, y) = (nz(r, -9, 9), nz(r, -9, 9));
         stem(
-            format!(
-                "解方程组：x + y = {}，x - y = {}。x 等于多少？",
-                x + y,
-                x - y
-            ),
+            format!("解方程组：x + y = {}，x - y = {}。x 等于多少？", x + y, x - y),
             format!("Solve x + y = {}, x - y = {}. What is x?", x + y, x - y),
             x,
             0.5,
@@ -433,11 +332,7 @@ const TEMPLATES: &[Template] = &[
         let (x, k, b) = (nz(r, -6, 6), nz(r, -4, 4), nz(r, -9, 9));
         let y = k * x + b;
         stem(
-            format!(
-                "解方程组：y = {}，x + y = {}。x 等于多少？",
-                linear(k, b),
-                x + y
-            ),
+            format!("解方程组：y = {}，x + y = {}。x 等于多少？", linear(k, b), x + y),
             format!("Solve y = {}, x + y = {}. What is x?", linear(k, b), x + y),
             x,
             0.6,
@@ -446,11 +341,7 @@ const TEMPLATES: &[Template] = &[
     ("ineq.linear", "ineq", |r| {
         let (a, k, b) = (r.random_range(2..=9), nz(r, -9, 9), nz(r, -9, 9));
         stem(
-            format!(
-                "解不等式 {} > {}，x 的取值范围是 x > ?",
-                linear(a, b),
-                a * k + b
-            ),
+            format!("解不等式 {} > {}，x 的取值范围是 x > ?", linear(a, b), a * k + b),
             format!("Solve {} > {}: x > ?", linear(a, b), a * k + b),
             k,
             0.5,
@@ -498,12 +389,7 @@ const TEMPLATES: &[Template] = &[
     }),
     ("poly.power-rules", "pr", |r| {
         let (m, n) = (r.random_range(2..=9), r.random_range(2..=9));
-        stem(
-            format!("a^{m} · a^{n} = a^?"),
-            format!("a^{m} · a^{n} = a^?"),
-            m + n,
-            -0.2,
-        )
+        stem(format!("a^{m} · a^{n} = a^?"), format!("a^{m} · a^{n} = a^?"), m + n, -0.2)
     }),
     ("poly.special-products", "sp", |r| {
         let a = nz(r, -9, 9);
@@ -517,42 +403,23 @@ const TEMPLATES: &[Template] = &[
     ("poly.factor-identities", "fi", |r| {
         let a = r.random_range(2..=12);
         stem(
-            format!(
-                "因式分解 x² - {} = (x + a)(x - a)，正数 a 等于多少？",
-                a * a
-            ),
-            format!(
-                "Factorise x² - {} = (x + a)(x - a). What is the positive a?",
-                a * a
-            ),
+            format!("因式分解 x² - {} = (x + a)(x - a)，正数 a 等于多少？", a * a),
+            format!("Factorise x² - {} = (x + a)(x - a). What is the positive a?", a * a),
             a,
             0.3,
         )
     }),
     ("surd.multiply-divide", "sm", |r| {
         let (a, k) = (r.random_range(2..=7), r.random_range(2..=6));
-        stem(
-            format!("计算：√{a} × √{}", a * k * k),
-            format!("Compute √{a} × √{}.", a * k * k),
-            a * k,
-            0.6,
-        )
+        stem(format!("计算：√{a} × √{}", a * k * k), format!("Compute √{a} × √{}.", a * k * k), a * k, 0.6)
     }),
     ("pyth.theorem", "pt", |r| {
         let triples = [(3, 4, 5), (5, 12, 13), (8, 15, 17), (7, 24, 25)];
         let (a, b, c) = triples[r.random_range(0..triples.len())];
         let k = r.random_range(1..=4);
         stem(
-            format!(
-                "直角三角形的两条直角边是 {} 和 {}，斜边是多少？",
-                a * k,
-                b * k
-            ),
-            format!(
-                "A right triangle has legs {} and {}. How long is the hypotenuse?",
-                a * k,
-                b * k
-            ),
+            format!("直角三角形的两条直角边是 {} 和 {}，斜边是多少？", a * k, b * k),
+            format!("A right triangle has legs {} and {}. How long is the hypotenuse?", a * k, b * k),
             c * k,
             0.3,
         )
@@ -560,14 +427,8 @@ const TEMPLATES: &[Template] = &[
     ("func.direct-proportion", "dp", |r| {
         let (k, x) = (nz(r, -6, 6), nz(r, -6, 6));
         stem(
-            format!(
-                "正比例函数 y = kx 的图象经过点 ({x}, {})，k 等于多少？",
-                k * x
-            ),
-            format!(
-                "The graph of y = kx passes through ({x}, {}). What is k?",
-                k * x
-            ),
+            format!("正比例函数 y = kx 的图象经过点 ({x}, {})，k 等于多少？", k * x),
+            format!("The graph of y = kx passes through ({x}, {}). What is k?", k * x),
             k,
             0.3,
         )
@@ -586,14 +447,8 @@ const TEMPLATES: &[Template] = &[
         let d = [r.random_range(1..=9), r.random_range(1..=9)];
         let v = [m - d[0], m + d[0], m - d[1], m + d[1], m];
         stem(
-            format!(
-                "数据 {}, {}, {}, {}, {} 的平均数是多少？",
-                v[0], v[1], v[2], v[3], v[4]
-            ),
-            format!(
-                "What is the mean of {}, {}, {}, {}, {}?",
-                v[0], v[1], v[2], v[3], v[4]
-            ),
+            format!("数据 {}, {}, {}, {}, {} 的平均数是多少？", v[0], v[1], v[2], v[3], v[4]),
+            format!("What is the mean of {}, {}, {}, {}, {}?", v[0], v[1], v[2], v[3], v[4]),
             m,
             0.0,
         )
@@ -602,22 +457,12 @@ const TEMPLATES: &[Template] = &[
         let mut v: Vec<i64> = (0..5).map(|_| r.random_range(1..=30)).collect();
         let shown = v.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
         v.sort_unstable();
-        stem(
-            format!("数据 {shown} 的中位数是多少？"),
-            format!("What is the median of {shown}?"),
-            v[2],
-            0.2,
-        )
+        stem(format!("数据 {shown} 的中位数是多少？"), format!("What is the median of {shown}?"), v[2], 0.2)
     }),
     ("quadeq.factorising", "qf", |r| {
         let (a, b) = (nz(r, -9, 9), nz(r, -9, 9));
         let eq = quadratic(-(a + b), a * b);
-        stem(
-            format!("方程 {eq} = 0 的较大根是多少？"),
-            format!("What is the larger root of {eq} = 0?"),
-            a.max(b),
-            0.8,
-        )
+        stem(format!("方程 {eq} = 0 的较大根是多少？"), format!("What is the larger root of {eq} = 0?"), a.max(b), 0.8)
     }),
     ("quadeq.vieta", "vi", |r| {
         let (b, c) = (nz(r, -12, 12), nz(r, -12, 12));
@@ -662,9 +507,7 @@ const TEMPLATES: &[Template] = &[
         let a = 2 * r.random_range(20..=85);
         stem(
             format!("一条弧所对的圆心角是 {a}°，它所对的圆周角是多少度？"),
-            format!(
-                "An arc subtends {a}° at the centre. What angle does it subtend on the circle, in degrees?"
-            ),
+            format!("An arc subtends {a}° at the centre. What angle does it subtend on the circle, in degrees?"),
             a / 2,
             0.5,
         )
@@ -699,11 +542,7 @@ fn quadratic(b: i64, c: i64) -> String {
 
 /// `+ 3` or `- 3`, for writing coefficients after a term.
 fn sign(v: i64) -> String {
-    if v < 0 {
-        format!("- {}", -v)
-    } else {
-        format!("+ {v}")
-    }
+    if v < 0 { format!("- {}", -v) } else { format!("+ {v}") }
 }
 
 /// `per_kp` items for every knowledge point of `graph` that has a template, reproducibly from

@@ -43,11 +43,7 @@ pub struct ItemSpec {
 
 impl From<&crate::items::Item> for ItemSpec {
     fn from(item: &crate::items::Item) -> Self {
-        Self {
-            id: item.id.clone(),
-            kps: item.kps.clone(),
-            difficulty: item.difficulty,
-        }
+        Self { id: item.id.clone(), kps: item.kps.clone(), difficulty: item.difficulty }
     }
 }
 
@@ -189,26 +185,17 @@ pub struct KpHeat {
 impl SubjectModel {
     /// A model for `graph` and `items` before any answers: textbook BKT values and the items'
     /// prior difficulties.
-    pub fn new(
-        graph: &KnowledgeGraph,
-        items: &[ItemSpec],
-        desired_retention: f32,
-    ) -> Result<Self, LearningError> {
+    pub fn new(graph: &KnowledgeGraph, items: &[ItemSpec], desired_retention: f32) -> Result<Self, LearningError> {
         let (item_ids, item_kps) = resolve_items(graph, items)?;
         let n_kps = graph.kps().len() as u32;
         let irt = Irt::from_difficulties(items.iter().map(|i| i.difficulty).collect());
-        let predictor =
-            Ensemble::averaging(vec![Member::Irt(irt), Member::Bkt(Bkt::unfitted(n_kps))]);
+        let predictor = Ensemble::averaging(vec![Member::Irt(irt), Member::Bkt(Bkt::unfitted(n_kps))]);
         let file = SubjectModelFile {
             version: STATE_VERSION,
             subject: graph.subject.clone(),
             revision: 0,
             kp_ids: graph.kps().iter().map(|k| k.id.to_string()).collect(),
-            kp_prerequisites: graph
-                .kps()
-                .iter()
-                .map(|k| k.prerequisites.clone())
-                .collect(),
+            kp_prerequisites: graph.kps().iter().map(|k| k.prerequisites.clone()).collect(),
             topo_order: graph.topological_order().to_vec(),
             item_ids: item_ids.iter().map(ToString::to_string).collect(),
             item_kps,
@@ -233,8 +220,7 @@ impl SubjectModel {
     ) -> Result<Self, LearningError> {
         let mut model = Self::new(graph, items, options.desired_retention)?;
         let corpus_of = |learners: &[&Vec<LoggedAnswer>]| {
-            let mut builder =
-                Corpus::builder(model.item_ids.len() as u32, model.kp_ids.len() as u32);
+            let mut builder = Corpus::builder(model.item_ids.len() as u32, model.kp_ids.len() as u32);
             for log in learners {
                 for answer in log.iter() {
                     if let Some(&i) = model.item_index.get(&answer.item) {
@@ -247,11 +233,7 @@ impl SubjectModel {
         };
         let mut learners: Vec<&Vec<LoggedAnswer>> = logs.iter().collect();
         learners.shuffle(&mut ChaCha8Rng::seed_from_u64(options.seed));
-        let n_stack = if learners.len() >= MIN_LEARNERS_TO_STACK {
-            learners.len() / 5
-        } else {
-            0
-        };
+        let n_stack = if learners.len() >= MIN_LEARNERS_TO_STACK { learners.len() / 5 } else { 0 };
         let (stack_part, member_part) = learners.split_at(n_stack);
         let train = corpus_of(member_part);
         let all = corpus_of(&learners);
@@ -260,26 +242,17 @@ impl SubjectModel {
         let mut members = vec![
             Member::Bkt(Bkt::fit(&train, &bkt_options)),
             Member::Irt(Irt::fit(&train, IrtKind::OnePl, 1.0, 300)),
-            Member::Logistic(Logistic::fit(
-                &train,
-                &LogisticOptions::standard(FeatureSet::RICH),
-            )),
+            Member::Logistic(Logistic::fit(&train, &LogisticOptions::standard(FeatureSet::RICH))),
         ];
         if n_stack == 0 {
             model.file.predictor = Ensemble::averaging(members);
         } else {
             let stack = corpus_of(stack_part);
             if options.with_gru {
-                let gru = Gru::fit(
-                    &train,
-                    &stack,
-                    &GruOptions::standard(options.seed),
-                    &mut |_| true,
-                );
+                let gru = Gru::fit(&train, &stack, &GruOptions::standard(options.seed), &mut |_| true);
                 members.push(Member::Gru(gru));
             }
-            let predictions: Vec<Vec<f32>> =
-                members.iter().map(|m| predict_corpus(m, &stack)).collect();
+            let predictions: Vec<Vec<f32>> = members.iter().map(|m| predict_corpus(m, &stack)).collect();
             model.file.predictor = Ensemble::fit(members, &predictions, &stack);
         }
         model.file.revision = previous_revision + 1;
@@ -287,15 +260,9 @@ impl SubjectModel {
     }
 
     fn from_file(file: SubjectModelFile) -> Result<Self, LearningError> {
-        let bad = |reason: String| LearningError::BadState {
-            what: "subject model",
-            reason,
-        };
+        let bad = |reason: String| LearningError::BadState { what: "subject model", reason };
         if file.version != STATE_VERSION {
-            return Err(bad(format!(
-                "version {} (this build reads {STATE_VERSION})",
-                file.version
-            )));
+            return Err(bad(format!("version {} (this build reads {STATE_VERSION})", file.version)));
         }
         let kp_ids = file
             .kp_ids
@@ -327,23 +294,12 @@ impl SubjectModel {
                 kp_items[k as usize].push(i as u32);
             }
         }
-        let item_index = item_ids
-            .iter()
-            .enumerate()
-            .map(|(i, id)| (id.clone(), i as u32))
-            .collect();
+        let item_index = item_ids.iter().enumerate().map(|(i, id)| (id.clone(), i as u32)).collect();
         let scheduler = match &file.review_parameters {
             Some(p) => ReviewScheduler::with_parameters(p, file.desired_retention)?,
             None => ReviewScheduler::with_default_parameters(file.desired_retention),
         };
-        Ok(Self {
-            file,
-            kp_ids,
-            item_ids,
-            item_index,
-            kp_items,
-            scheduler,
-        })
+        Ok(Self { file, kp_ids, item_ids, item_index, kp_items, scheduler })
     }
 
     /// The model as a stored blob (versioned JSON).
@@ -353,11 +309,8 @@ impl SubjectModel {
 
     /// Reads a blob written by [`SubjectModel::to_blob`].
     pub fn from_blob(blob: &[u8]) -> Result<Self, LearningError> {
-        let file: SubjectModelFile =
-            serde_json::from_slice(blob).map_err(|e| LearningError::BadState {
-                what: "subject model",
-                reason: e.to_string(),
-            })?;
+        let file: SubjectModelFile = serde_json::from_slice(blob)
+            .map_err(|e| LearningError::BadState { what: "subject model", reason: e.to_string() })?;
         Self::from_file(file)
     }
 
@@ -400,36 +353,21 @@ impl SubjectModel {
         correct: bool,
         now: Timestamp,
     ) -> Result<AnswerOutcome, LearningError> {
-        let item_idx = *self
-            .item_index
-            .get(item)
-            .ok_or_else(|| LearningError::UnknownItem(item.to_string()))?;
+        let item_idx = *self.item_index.get(item).ok_or_else(|| LearningError::UnknownItem(item.to_string()))?;
         self.fit_shape(state);
         let kps = &self.file.item_kps[item_idx as usize];
         let predicted_success = self.file.predictor.predict(&state.predictor, item_idx, kps);
-        let attempt = Attempt {
-            item: item_idx,
-            kps,
-            correct,
-        };
+        let attempt = Attempt { item: item_idx, kps, correct };
         self.file.predictor.update(&mut state.predictor, attempt);
         self.file.mastery.update(&mut state.mastery, attempt);
-        let mut outcome = AnswerOutcome {
-            predicted_success,
-            mastery: Vec::new(),
-            review_due: Vec::new(),
-        };
+        let mut outcome = AnswerOutcome { predicted_success, mastery: Vec::new(), review_due: Vec::new() };
         for &k in kps {
             let k = k as usize;
             state.kp_answers[k] = state.kp_answers[k].saturating_add(1);
             let review = self.scheduler.review(state.reviews[k], correct, now);
             state.reviews[k] = Some(review);
-            outcome
-                .mastery
-                .push((self.kp_ids[k].clone(), state.mastery[k]));
-            outcome
-                .review_due
-                .push((self.kp_ids[k].clone(), self.scheduler.due(&review)));
+            outcome.mastery.push((self.kp_ids[k].clone(), state.mastery[k]));
+            outcome.review_due.push((self.kp_ids[k].clone(), self.scheduler.due(&review)));
         }
         state.n_answers = state.n_answers.saturating_add(1);
         state.recent_items.push(item_idx);
@@ -441,35 +379,18 @@ impl SubjectModel {
 
     /// Probability that the learner answers `item` correctly now.
     pub fn predict(&self, state: &LearnerState, item: &ItemId) -> Result<f32, LearningError> {
-        let item_idx = *self
-            .item_index
-            .get(item)
-            .ok_or_else(|| LearningError::UnknownItem(item.to_string()))?;
+        let item_idx = *self.item_index.get(item).ok_or_else(|| LearningError::UnknownItem(item.to_string()))?;
         Ok(self.predict_idx(state, item_idx))
     }
 
     fn predict_idx(&self, state: &LearnerState, item_idx: u32) -> f32 {
-        self.file.predictor.predict(
-            &state.predictor,
-            item_idx,
-            &self.file.item_kps[item_idx as usize],
-        )
+        self.file.predictor.predict(&state.predictor, item_idx, &self.file.item_kps[item_idx as usize])
     }
 
     /// Probability of success on `item` for each learner of a class, in order.
-    pub fn predict_class(
-        &self,
-        states: &[LearnerState],
-        item: &ItemId,
-    ) -> Result<Vec<f32>, LearningError> {
-        let item_idx = *self
-            .item_index
-            .get(item)
-            .ok_or_else(|| LearningError::UnknownItem(item.to_string()))?;
-        Ok(states
-            .iter()
-            .map(|s| self.predict_idx(s, item_idx))
-            .collect())
+    pub fn predict_class(&self, states: &[LearnerState], item: &ItemId) -> Result<Vec<f32>, LearningError> {
+        let item_idx = *self.item_index.get(item).ok_or_else(|| LearningError::UnknownItem(item.to_string()))?;
+        Ok(states.iter().map(|s| self.predict_idx(s, item_idx)).collect())
     }
 
     /// Brings a state built for another revision or graph size into shape: new knowledge
@@ -487,16 +408,13 @@ impl SubjectModel {
         if state.predictor.members.len() != self.file.predictor.members().len() {
             state.predictor = self.file.predictor.start();
         }
-        state
-            .recent_items
-            .retain(|&i| (i as usize) < self.item_ids.len());
+        state.recent_items.retain(|&i| (i as usize) < self.item_ids.len());
         state.revision = self.file.revision;
     }
 
     fn effective_mastery(&self, state: &LearnerState, plan: &TeacherPlan) -> Vec<f32> {
-        let mut mastery: Vec<f32> = (0..self.kp_ids.len())
-            .map(|k| state.mastery.get(k).copied().unwrap_or(0.0))
-            .collect();
+        let mut mastery: Vec<f32> =
+            (0..self.kp_ids.len()).map(|k| state.mastery.get(k).copied().unwrap_or(0.0)).collect();
         for kp in &plan.marked_mastered {
             if let Some(k) = self.kp_position(kp) {
                 mastery[k] = 1.0;
@@ -512,10 +430,7 @@ impl SubjectModel {
         for &k in &self.file.topo_order {
             let k = k as usize;
             met[k] = mastery[k] >= threshold
-                || (self.kp_items[k].is_empty()
-                    && self.file.kp_prerequisites[k]
-                        .iter()
-                        .all(|&p| met[p as usize]));
+                || (self.kp_items[k].is_empty() && self.file.kp_prerequisites[k].iter().all(|&p| met[p as usize]));
         }
         met
     }
@@ -546,10 +461,7 @@ impl SubjectModel {
                     MasteryStatus::Mastered
                 } else if answers > 0 {
                     MasteryStatus::Learning
-                } else if self.file.kp_prerequisites[k]
-                    .iter()
-                    .all(|&p| met[p as usize])
-                {
+                } else if self.file.kp_prerequisites[k].iter().all(|&p| met[p as usize]) {
                     MasteryStatus::NotStarted
                 } else {
                     MasteryStatus::Locked
@@ -581,15 +493,9 @@ impl SubjectModel {
         let mut used_kps = vec![false; self.kp_ids.len()];
         let recent_start = state.recent_items.len().saturating_sub(policy.avoid_recent);
         let recent = &state.recent_items[recent_start..];
-        let skipped: Vec<usize> = plan
-            .skipped_kps
-            .iter()
-            .filter_map(|kp| self.kp_position(kp))
-            .collect();
-        let scope: Option<Vec<usize>> = plan
-            .scope
-            .as_ref()
-            .map(|s| s.iter().filter_map(|kp| self.kp_position(kp)).collect());
+        let skipped: Vec<usize> = plan.skipped_kps.iter().filter_map(|kp| self.kp_position(kp)).collect();
+        let scope: Option<Vec<usize>> =
+            plan.scope.as_ref().map(|s| s.iter().filter_map(|kp| self.kp_position(kp)).collect());
         let mastery = self.effective_mastery(state, plan);
         let mastered = |k: usize| mastery[k] >= policy.mastery_threshold;
         let met = self.met(&mastery, policy.mastery_threshold);
@@ -609,41 +515,28 @@ impl SubjectModel {
                 });
             }
         }
-        let push_kp =
-            |k: usize, reason: Reason, out: &mut Vec<Recommendation>, used: &mut Vec<bool>| {
-                if out.len() >= n || used[k] {
-                    return;
-                }
-                let chosen = self.kp_items[k]
-                    .iter()
-                    .filter(|&&i| {
-                        !recent.contains(&i)
-                            && !out.iter().any(|r| self.item_index.get(&r.item) == Some(&i))
-                    })
-                    .map(|&i| (i, self.predict_idx(state, i)))
-                    .min_by(|a, b| {
-                        (a.1 - policy.target_success)
-                            .abs()
-                            .total_cmp(&(b.1 - policy.target_success).abs())
-                    });
-                if let Some((i, p)) = chosen {
-                    used[k] = true;
-                    out.push(Recommendation {
-                        item: self.item_ids[i as usize].clone(),
-                        kp: self.kp_ids[k].clone(),
-                        reason,
-                        predicted_success: p,
-                    });
-                }
-            };
+        let push_kp = |k: usize, reason: Reason, out: &mut Vec<Recommendation>, used: &mut Vec<bool>| {
+            if out.len() >= n || used[k] {
+                return;
+            }
+            let chosen = self.kp_items[k]
+                .iter()
+                .filter(|&&i| !recent.contains(&i) && !out.iter().any(|r| self.item_index.get(&r.item) == Some(&i)))
+                .map(|&i| (i, self.predict_idx(state, i)))
+                .min_by(|a, b| (a.1 - policy.target_success).abs().total_cmp(&(b.1 - policy.target_success).abs()));
+            if let Some((i, p)) = chosen {
+                used[k] = true;
+                out.push(Recommendation {
+                    item: self.item_ids[i as usize].clone(),
+                    kp: self.kp_ids[k].clone(),
+                    reason,
+                    predicted_success: p,
+                });
+            }
+        };
         for (kp, note) in &plan.pinned_kps {
             if let Some(k) = self.kp_position(kp) {
-                push_kp(
-                    k,
-                    Reason::Pinned { note: note.clone() },
-                    &mut out,
-                    &mut used_kps,
-                );
+                push_kp(k, Reason::Pinned { note: note.clone() }, &mut out, &mut used_kps);
             }
         }
         // Due reviews (recall fallen to the desired retention), least recalled first.
@@ -653,40 +546,18 @@ impl SubjectModel {
             .enumerate()
             .filter(|(k, _)| !skipped.contains(k))
             .filter_map(|(k, r)| r.map(|r| (k, r)))
-            .map(|(k, r)| {
-                (
-                    k,
-                    self.scheduler.retrievability(&r, now),
-                    whole_days(r.last_review_ms, now.millis()),
-                )
-            })
+            .map(|(k, r)| (k, self.scheduler.retrievability(&r, now), whole_days(r.last_review_ms, now.millis())))
             .filter(|&(_, recall, _)| recall <= self.scheduler.desired_retention())
             .collect();
         due.sort_by(|a, b| a.1.total_cmp(&b.1));
         for &(k, recall, days) in due.iter().take(policy.max_reviews) {
-            push_kp(
-                k,
-                Reason::Review {
-                    days_since_last: days,
-                    recall,
-                },
-                &mut out,
-                &mut used_kps,
-            );
+            push_kp(k, Reason::Review { days_since_last: days, recall }, &mut out, &mut used_kps);
         }
-        let in_scope =
-            |k: usize| !skipped.contains(&k) && scope.as_ref().is_none_or(|s| s.contains(&k));
+        let in_scope = |k: usize| !skipped.contains(&k) && scope.as_ref().is_none_or(|s| s.contains(&k));
         for &k in &self.file.topo_order {
             let k = k as usize;
             if in_scope(k) && !mastered(k) && state.kp_answers.get(k).copied().unwrap_or(0) > 0 {
-                push_kp(
-                    k,
-                    Reason::Continue {
-                        mastery: mastery[k],
-                    },
-                    &mut out,
-                    &mut used_kps,
-                );
+                push_kp(k, Reason::Continue { mastery: mastery[k] }, &mut out, &mut used_kps);
             }
         }
         for &k in &self.file.topo_order {
@@ -714,9 +585,7 @@ impl SubjectModel {
                 let reason = if prerequisites_mastered.is_empty() {
                     Reason::Start
                 } else {
-                    Reason::Ready {
-                        prerequisites_mastered,
-                    }
+                    Reason::Ready { prerequisites_mastered }
                 };
                 push_kp(k, reason, &mut out, &mut used_kps);
             }
@@ -725,12 +594,7 @@ impl SubjectModel {
     }
 
     /// Per knowledge point, how a class stands (in curriculum order).
-    pub fn class_heat_map(
-        &self,
-        states: &[LearnerState],
-        policy: &NextStepPolicy,
-        now: Timestamp,
-    ) -> Vec<KpHeat> {
+    pub fn class_heat_map(&self, states: &[LearnerState], policy: &NextStepPolicy, now: Timestamp) -> Vec<KpHeat> {
         self.file
             .topo_order
             .iter()
@@ -787,16 +651,10 @@ impl LearnerState {
 
     /// Reads a blob written by [`LearnerState::to_blob`].
     pub fn from_blob(blob: &[u8]) -> Result<Self, LearningError> {
-        let bad = |reason: String| LearningError::BadState {
-            what: "learner state",
-            reason,
-        };
+        let bad = |reason: String| LearningError::BadState { what: "learner state", reason };
         let state: LearnerState = serde_json::from_slice(blob).map_err(|e| bad(e.to_string()))?;
         if state.version != STATE_VERSION {
-            return Err(bad(format!(
-                "version {} (this build reads {STATE_VERSION})",
-                state.version
-            )));
+            return Err(bad(format!("version {} (this build reads {STATE_VERSION})", state.version)));
         }
         Ok(state)
     }
@@ -812,19 +670,13 @@ impl LearnerState {
     }
 }
 
-fn resolve_items(
-    graph: &KnowledgeGraph,
-    items: &[ItemSpec],
-) -> Result<(Vec<ItemId>, Vec<Vec<u32>>), LearningError> {
+fn resolve_items(graph: &KnowledgeGraph, items: &[ItemSpec]) -> Result<(Vec<ItemId>, Vec<Vec<u32>>), LearningError> {
     let mut seen = HashMap::new();
     let mut ids = Vec::with_capacity(items.len());
     let mut kps = Vec::with_capacity(items.len());
     for (idx, item) in items.iter().enumerate() {
         if seen.insert(item.id.clone(), idx).is_some() {
-            return Err(LearningError::InvalidItem {
-                item: item.id.to_string(),
-                reason: "listed twice",
-            });
+            return Err(LearningError::InvalidItem { item: item.id.to_string(), reason: "listed twice" });
         }
         if item.kps.is_empty() {
             return Err(LearningError::InvalidItem {
@@ -834,9 +686,7 @@ fn resolve_items(
         }
         let mut tags = Vec::new();
         for kp in &item.kps {
-            let k = graph
-                .kp_index(kp)
-                .ok_or_else(|| LearningError::UnknownKnowledgePoint(kp.to_string()))?;
+            let k = graph.kp_index(kp).ok_or_else(|| LearningError::UnknownKnowledgePoint(kp.to_string()))?;
             if !tags.contains(&k) {
                 tags.push(k);
             }

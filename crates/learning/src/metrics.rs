@@ -22,13 +22,7 @@ pub fn score(predictions: &[f32], labels: &[bool]) -> Scores {
     assert_eq!(predictions.len(), labels.len(), "one prediction per label");
     let n = labels.len();
     if n == 0 {
-        return Scores {
-            auc: 0.5,
-            acc: 0.0,
-            rmse: 0.0,
-            log_loss: 0.0,
-            n: 0,
-        };
+        return Scores { auc: 0.5, acc: 0.0, rmse: 0.0, log_loss: 0.0, n: 0 };
     }
     let mut n_right = 0usize;
     let mut squared = 0.0f64;
@@ -72,10 +66,7 @@ pub fn auc(predictions: &[f32], labels: &[bool]) -> f64 {
         }
         // Ranks are 1-based; tied values share the mean of their ranks.
         let mean_rank = (start + 1 + end) as f64 / 2.0;
-        let n_pos_tied = order[start..end]
-            .iter()
-            .filter(|&&i| labels[i as usize])
-            .count();
+        let n_pos_tied = order[start..end].iter().filter(|&&i| labels[i as usize]).count();
         rank_sum_pos += mean_rank * n_pos_tied as f64;
         start = end;
     }

@@ -36,11 +36,7 @@ pub fn predict_corpus<T: Tracer>(model: &T, corpus: &Corpus) -> Vec<f32> {
 }
 
 /// Appends one-step-ahead predictions for one learner's answers to `out`.
-pub fn predict_sequence<'a, T: Tracer>(
-    model: &T,
-    attempts: impl Iterator<Item = Attempt<'a>>,
-    out: &mut Vec<f32>,
-) {
+pub fn predict_sequence<'a, T: Tracer>(model: &T, attempts: impl Iterator<Item = Attempt<'a>>, out: &mut Vec<f32>) {
     let mut state = model.start();
     for attempt in attempts {
         out.push(model.predict(&state, attempt.item, attempt.kps));

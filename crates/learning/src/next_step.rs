@@ -53,43 +53,19 @@ impl Reason {
             (Reason::Pinned { note: None }, Lang::ZhCn) => "老师指定".to_owned(),
             (Reason::Pinned { note: Some(n) }, Lang::En) => format!("pinned by the teacher: {n}"),
             (Reason::Pinned { note: None }, Lang::En) => "pinned by the teacher".to_owned(),
-            (
-                Reason::Review {
-                    days_since_last,
-                    recall,
-                },
-                Lang::ZhCn,
-            ) => {
-                format!(
-                    "复习：上次练习在 {days_since_last} 天前，预计记忆保持 {}%",
-                    pct(*recall)
-                )
+            (Reason::Review { days_since_last, recall }, Lang::ZhCn) => {
+                format!("复习：上次练习在 {days_since_last} 天前，预计记忆保持 {}%", pct(*recall))
             }
-            (
-                Reason::Review {
-                    days_since_last,
-                    recall,
-                },
-                Lang::En,
-            ) => format!(
-                "review: last practised {days_since_last} days ago, predicted recall {}%",
-                pct(*recall)
-            ),
+            (Reason::Review { days_since_last, recall }, Lang::En) => {
+                format!("review: last practised {days_since_last} days ago, predicted recall {}%", pct(*recall))
+            }
             (Reason::Continue { mastery }, Lang::ZhCn) => {
                 format!("继续练习：掌握程度 {}%，尚未达到掌握", pct(*mastery))
             }
             (Reason::Continue { mastery }, Lang::En) => {
-                format!(
-                    "keep practising: mastery {}%, not yet mastered",
-                    pct(*mastery)
-                )
+                format!("keep practising: mastery {}%, not yet mastered", pct(*mastery))
             }
-            (
-                Reason::Ready {
-                    prerequisites_mastered,
-                },
-                lang,
-            ) => {
+            (Reason::Ready { prerequisites_mastered }, lang) => {
                 let names: Vec<String> = prerequisites_mastered.iter().map(kp_name).collect();
                 match lang {
                     Lang::ZhCn => format!("可以开始：已掌握前置知识（{}）", names.join("、")),
@@ -118,11 +94,7 @@ pub struct Recommendation {
 impl fmt::Display for Recommendation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let reason = self.reason.render(Lang::En, &|kp| kp.to_string());
-        write!(
-            f,
-            "{} ({}, p={:.2}): {reason}",
-            self.item, self.kp, self.predicted_success
-        )
+        write!(f, "{} ({}, p={:.2}): {reason}", self.item, self.kp, self.predicted_success)
     }
 }
 
@@ -159,11 +131,6 @@ pub struct NextStepPolicy {
 impl NextStepPolicy {
     /// Mastery 0.95, target success 0.7, no repeat of the last 10 items, at most 2 reviews.
     pub fn standard() -> Self {
-        Self {
-            mastery_threshold: 0.95,
-            target_success: 0.7,
-            avoid_recent: 10,
-            max_reviews: 2,
-        }
+        Self { mastery_threshold: 0.95, target_success: 0.7, avoid_recent: 10, max_reviews: 2 }
     }
 }

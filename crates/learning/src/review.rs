@@ -53,36 +53,21 @@ impl ReviewScheduler {
     }
 
     /// FSRS with fitted parameters (21 values, as the FSRS optimiser produces).
-    pub fn with_parameters(
-        parameters: &[f32],
-        desired_retention: f32,
-    ) -> Result<Self, LearningError> {
-        let fsrs = FSRS::new(parameters).map_err(|e| LearningError::BadState {
-            what: "review parameters",
-            reason: e.to_string(),
-        })?;
+    pub fn with_parameters(parameters: &[f32], desired_retention: f32) -> Result<Self, LearningError> {
+        let fsrs = FSRS::new(parameters)
+            .map_err(|e| LearningError::BadState { what: "review parameters", reason: e.to_string() })?;
         // Older 17- and 19-value parameter sets are filled in by the crate (decay 0.5).
-        let filled =
-            fsrs::check_and_fill_parameters(parameters).map_err(|e| LearningError::BadState {
-                what: "review parameters",
-                reason: e.to_string(),
-            })?;
+        let filled = fsrs::check_and_fill_parameters(parameters)
+            .map_err(|e| LearningError::BadState { what: "review parameters", reason: e.to_string() })?;
         let decay = filled[20];
-        Ok(Self {
-            fsrs,
-            decay,
-            desired_retention: desired_retention.clamp(0.7, 0.97),
-        })
+        Ok(Self { fsrs, decay, desired_retention: desired_retention.clamp(0.7, 0.97) })
     }
 
     /// The memory state after practising at `now` (`correct` rates it Good, otherwise Again).
     /// A review dated before the last one counts as the same day.
     pub fn review(&self, state: Option<ReviewState>, correct: bool, now: Timestamp) -> ReviewState {
         let days = state.map_or(0, |s| whole_days(s.last_review_ms, now.millis()));
-        let memory = state.map(|s| MemoryState {
-            stability: s.stability,
-            difficulty: s.difficulty,
-        });
+        let memory = state.map(|s| MemoryState { stability: s.stability, difficulty: s.difficulty });
         let next = self.fsrs.next_states(memory, self.desired_retention, days);
         let (stability, difficulty) = match next {
             Ok(next) => {
@@ -110,28 +95,15 @@ impl ReviewScheduler {
     /// Predicted probability of recall at `now`.
     pub fn retrievability(&self, state: &ReviewState, now: Timestamp) -> f32 {
         let days = (now.millis() - state.last_review_ms).max(0) as f32 / MS_PER_DAY as f32;
-        let memory = MemoryState {
-            stability: state.stability.max(0.001),
-            difficulty: state.difficulty,
-        };
+        let memory = MemoryState { stability: state.stability.max(0.001), difficulty: state.difficulty };
         let r = fsrs::current_retrievability(memory, days, self.decay);
-        if r.is_finite() {
-            r.clamp(0.0, 1.0)
-        } else {
-            0.0
-        }
+        if r.is_finite() { r.clamp(0.0, 1.0) } else { 0.0 }
     }
 
     /// When recall is predicted to fall to the desired retention.
     pub fn due(&self, state: &ReviewState) -> Timestamp {
-        let interval_days =
-            self.fsrs
-                .next_interval(Some(state.stability.max(0.001)), self.desired_retention, 3);
-        let ms = if interval_days.is_finite() {
-            (interval_days * MS_PER_DAY as f32) as i64
-        } else {
-            MS_PER_DAY
-        };
+        let interval_days = self.fsrs.next_interval(Some(state.stability.max(0.001)), self.desired_retention, 3);
+        let ms = if interval_days.is_finite() { (interval_days * MS_PER_DAY as f32) as i64 } else { MS_PER_DAY };
         Timestamp::from_millis(state.last_review_ms).plus_millis(ms.max(0))
     }
 

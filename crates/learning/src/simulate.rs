@@ -32,12 +32,8 @@ pub fn simulate_logs(
             items_of[k as usize].push(idx);
         }
     }
-    let path: Vec<usize> = graph
-        .topological_order()
-        .iter()
-        .map(|&k| k as usize)
-        .filter(|&k| !items_of[k].is_empty())
-        .collect();
+    let path: Vec<usize> =
+        graph.topological_order().iter().map(|&k| k as usize).filter(|&k| !items_of[k].is_empty()).collect();
     let mut logs = Vec::with_capacity(n_learners);
     if path.is_empty() {
         return vec![Vec::new(); n_learners];
@@ -64,10 +60,8 @@ pub fn simulate_logs(
                 0.1 + 0.6 / (1.0 + (-z).exp())
             };
             let correct = rng.random_range(0.0f32..1.0) < p_correct;
-            let prereqs_learned = graph.kps()[k]
-                .prerequisites
-                .iter()
-                .all(|&p| learned[p as usize] || items_of[p as usize].is_empty());
+            let prereqs_learned =
+                graph.kps()[k].prerequisites.iter().all(|&p| learned[p as usize] || items_of[p as usize].is_empty());
             let p_learn = (0.25 + 0.1 * ability) * if prereqs_learned { 1.0 } else { 0.4 };
             if !learned[k] && rng.random_range(0.0f32..1.0) < p_learn {
                 learned[k] = true;
@@ -75,11 +69,7 @@ pub fn simulate_logs(
             if learned[path[position]] && position + 1 < path.len() {
                 position += 1;
             }
-            log.push(LoggedAnswer {
-                item: item.id.clone(),
-                correct,
-                at: Timestamp::from_millis(t),
-            });
+            log.push(LoggedAnswer { item: item.id.clone(), correct, at: Timestamp::from_millis(t) });
             // Two to twenty minutes between answers, and a new day every ten answers or so.
             t += rng.random_range(120_000..1_200_000);
             if rng.random_range(0..10) == 0 {

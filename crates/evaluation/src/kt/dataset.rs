@@ -47,20 +47,8 @@ pub struct SequenceFile {
 impl SequenceFile {
     /// Largest item id and largest skill id in the file (0 when empty).
     pub fn max_ids(&self) -> (u32, u32) {
-        let max_item = self
-            .students
-            .iter()
-            .flat_map(|s| &s.items)
-            .copied()
-            .max()
-            .unwrap_or(0);
-        let max_skill = self
-            .students
-            .iter()
-            .flat_map(|s| &s.skills)
-            .copied()
-            .max()
-            .unwrap_or(0);
+        let max_item = self.students.iter().flat_map(|s| &s.items).copied().max().unwrap_or(0);
+        let max_skill = self.students.iter().flat_map(|s| &s.skills).copied().max().unwrap_or(0);
         (max_item, max_skill)
     }
 
@@ -74,12 +62,7 @@ impl SequenceFile {
     pub fn to_corpus(&self, n_items: u32, n_kps: u32) -> Corpus {
         let mut builder = Corpus::builder(n_items, n_kps);
         for student in &self.students {
-            for ((&item, &skill), &correct) in student
-                .items
-                .iter()
-                .zip(&student.skills)
-                .zip(&student.correct)
-            {
+            for ((&item, &skill), &correct) in student.items.iter().zip(&student.skills).zip(&student.correct) {
                 builder.push(item, &[skill], correct);
             }
             builder.end_sequence();
@@ -90,8 +73,7 @@ impl SequenceFile {
 
 /// Reads and parses one sequence file, recognising its layout from its first block.
 pub fn read(path: &Path) -> anyhow::Result<SequenceFile> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     parse(&text, &path.display().to_string())
 }
 
@@ -126,9 +108,7 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<SequenceFile> {
                 let n_fields = fields(n_text);
                 let n: usize = match n_fields.as_slice() {
                     [n] => n.parse().map_err(|_| {
-                        anyhow::anyhow!(
-                            "{origin}:{n_line}: expected the number of responses, found {n_text:?}"
-                        )
+                        anyhow::anyhow!("{origin}:{n_line}: expected the number of responses, found {n_text:?}")
                     })?,
                     _ => bail!(
                         "{origin}:{n_line}: expected the number of responses alone on the line, \
@@ -139,11 +119,7 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<SequenceFile> {
                 let correct = parse_responses(chunk[2], origin)?;
                 check_len(n, ids.len(), chunk[1].0, "ids", origin)?;
                 check_len(n, correct.len(), chunk[2].0, "responses", origin)?;
-                Student {
-                    items: ids.clone(),
-                    skills: ids,
-                    correct,
-                }
+                Student { items: ids.clone(), skills: ids, correct }
             }
             FileFormat::FourLine => {
                 let items = parse_ids(chunk[1], origin)?;
@@ -151,11 +127,7 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<SequenceFile> {
                 let correct = parse_responses(chunk[3], origin)?;
                 check_len(items.len(), skills.len(), chunk[2].0, "skill ids", origin)?;
                 check_len(items.len(), correct.len(), chunk[3].0, "responses", origin)?;
-                Student {
-                    items,
-                    skills,
-                    correct,
-                }
+                Student { items, skills, correct }
             }
         };
         students.push(student);
@@ -189,10 +161,7 @@ fn detect_format(lines: &[(usize, &str)], origin: &str) -> anyhow::Result<FileFo
 }
 
 fn fields(line: &str) -> Vec<&str> {
-    line.split(',')
-        .map(str::trim)
-        .filter(|f| !f.is_empty())
-        .collect()
+    line.split(',').map(str::trim).filter(|f| !f.is_empty()).collect()
 }
 
 fn parse_ids((line_no, line): (usize, &str), origin: &str) -> anyhow::Result<Vec<u32>> {
@@ -200,9 +169,7 @@ fn parse_ids((line_no, line): (usize, &str), origin: &str) -> anyhow::Result<Vec
         .into_iter()
         .enumerate()
         .map(|(col, f)| {
-            f.parse::<u32>().map_err(|_| {
-                anyhow::anyhow!("{origin}:{line_no}: field {} is not an id: {f:?}", col + 1)
-            })
+            f.parse::<u32>().map_err(|_| anyhow::anyhow!("{origin}:{line_no}: field {} is not an id: {f:?}", col + 1))
         })
         .collect()
 }
@@ -214,21 +181,12 @@ fn parse_responses((line_no, line): (usize, &str), origin: &str) -> anyhow::Resu
         .map(|(col, f)| match f {
             "1" => Ok(true),
             "0" => Ok(false),
-            _ => Err(anyhow::anyhow!(
-                "{origin}:{line_no}: field {} is not a response (0 or 1): {f:?}",
-                col + 1
-            )),
+            _ => Err(anyhow::anyhow!("{origin}:{line_no}: field {} is not a response (0 or 1): {f:?}", col + 1)),
         })
         .collect()
 }
 
-fn check_len(
-    expected: usize,
-    found: usize,
-    line_no: usize,
-    what: &str,
-    origin: &str,
-) -> anyhow::Result<()> {
+fn check_len(expected: usize, found: usize, line_no: usize, what: &str, origin: &str) -> anyhow::Result<()> {
     if expected != found {
         bail!("{origin}:{line_no}: expected {expected} {what}, found {found}");
     }

@@ -55,22 +55,12 @@ impl KtModel {
     ];
 
     /// The members of [`KtModel::Ensemble`].
-    const ENSEMBLE_MEMBERS: &'static [KtModel] = &[
-        KtModel::Bkt,
-        KtModel::Irt1pl,
-        KtModel::Irt2pl,
-        KtModel::Elo,
-        KtModel::Logistic,
-        KtModel::Gru,
-    ];
+    const ENSEMBLE_MEMBERS: &'static [KtModel] =
+        &[KtModel::Bkt, KtModel::Irt1pl, KtModel::Irt2pl, KtModel::Elo, KtModel::Logistic, KtModel::Gru];
 
     /// The models this one is built from (the ensemble's members; empty for the others).
     pub fn components(self) -> &'static [KtModel] {
-        if self == KtModel::Ensemble {
-            KtModel::ENSEMBLE_MEMBERS
-        } else {
-            &[]
-        }
+        if self == KtModel::Ensemble { KtModel::ENSEMBLE_MEMBERS } else { &[] }
     }
 
     /// The model's name in reports and on the command line.
@@ -102,11 +92,7 @@ impl FromStr for KtModel {
             Some(m) => Ok(*m),
             None => bail!(
                 "unknown model {s:?}: expected one of {}",
-                KtModel::ALL
-                    .iter()
-                    .map(|m| m.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                KtModel::ALL.iter().map(|m| m.name()).collect::<Vec<_>>().join(", ")
             ),
         }
     }
@@ -147,8 +133,7 @@ pub fn fit_predict(
     let mut train_seconds = 0.0;
     for &member_model in KtModel::ENSEMBLE_MEMBERS {
         progress(format!("member {member_model}"));
-        let (member, predictions) =
-            fit_member(member_model, train, valid, test, options, cache, progress);
+        let (member, predictions) = fit_member(member_model, train, valid, test, options, cache, progress);
         train_seconds += predictions.train_seconds;
         members.push(member);
         member_valid.push(predictions.valid);
@@ -157,11 +142,7 @@ pub fn fit_predict(
     let ensemble = Ensemble::fit(members, &member_valid, valid);
     train_seconds += started.elapsed().as_secs_f64();
     let test = predict_corpus(&ensemble, test);
-    Ok(Predictions {
-        valid: Vec::new(),
-        test,
-        train_seconds,
-    })
+    Ok(Predictions { valid: Vec::new(), test, train_seconds })
 }
 
 fn fit_member(
@@ -181,29 +162,17 @@ fn fit_member(
     let member = match model {
         KtModel::Bkt => Member::Bkt(Bkt::fit(train, &BktOptions::classic(5, seed))),
         KtModel::BktForget => {
-            let options = BktOptions {
-                forgetting: true,
-                ..BktOptions::classic(5, seed)
-            };
+            let options = BktOptions { forgetting: true, ..BktOptions::classic(5, seed) };
             Member::Bkt(Bkt::fit(train, &options))
         }
         KtModel::Irt1pl => Member::Irt(Irt::fit(train, IrtKind::OnePl, 1.0, 500)),
         KtModel::Irt2pl => Member::Irt(Irt::fit(train, IrtKind::TwoPl, 1.0, 500)),
         KtModel::Elo => Member::Elo(Elo::fit(train)),
-        KtModel::Pfa => Member::Logistic(Logistic::fit(
-            train,
-            &LogisticOptions::standard(FeatureSet::PFA),
-        )),
-        KtModel::Logistic => Member::Logistic(Logistic::fit(
-            train,
-            &LogisticOptions::standard(FeatureSet::RICH),
-        )),
+        KtModel::Pfa => Member::Logistic(Logistic::fit(train, &LogisticOptions::standard(FeatureSet::PFA))),
+        KtModel::Logistic => Member::Logistic(Logistic::fit(train, &LogisticOptions::standard(FeatureSet::RICH))),
         KtModel::Gru => {
-            let gru_options = GruOptions {
-                max_epochs: options.max_epochs,
-                threads: options.threads,
-                ..GruOptions::standard(seed)
-            };
+            let gru_options =
+                GruOptions { max_epochs: options.max_epochs, threads: options.threads, ..GruOptions::standard(seed) };
             Member::Gru(Gru::fit(train, valid, &gru_options, &mut |e| {
                 progress(format!(
                     "epoch {} loss {:.4} valid AUC {:.4} ({:.0}s)",
@@ -218,13 +187,8 @@ fn fit_member(
         KtModel::Ensemble => unreachable!("the ensemble is not a member of itself"),
     };
     let train_seconds = started.elapsed().as_secs_f64();
-    let predictions = Predictions {
-        valid: predict_corpus(&member, valid),
-        test: predict_corpus(&member, test),
-        train_seconds,
-    };
-    cache
-        .fitted
-        .insert(model, (member.clone(), predictions.clone()));
+    let predictions =
+        Predictions { valid: predict_corpus(&member, valid), test: predict_corpus(&member, test), train_seconds };
+    cache.fitted.insert(model, (member.clone(), predictions.clone()));
     (member, predictions)
 }

@@ -122,44 +122,22 @@ pub fn compare_with_pybkt(options: &PeerOptions) -> anyhow::Result<PeerReport> {
         }
     }
     let scores = metrics::score(&p, &y);
-    let ours = PeerSide {
-        auc: scores.auc,
-        acc: scores.acc,
-        rmse: scores.rmse,
-        fit_seconds,
-        n_scored: scores.n,
-    };
+    let ours = PeerSide { auc: scores.auc, acc: scores.acc, rmse: scores.rmse, fit_seconds, n_scored: scores.n };
 
     let cpu_before = children_cpu_seconds();
     let output = Command::new(&options.python)
         .arg(&options.script)
         .arg(&options.train)
         .arg(&options.test)
-        .args([
-            "--num-fits",
-            &options.restarts.to_string(),
-            "--seed",
-            &options.seed.to_string(),
-        ])
+        .args(["--num-fits", &options.restarts.to_string(), "--seed", &options.seed.to_string()])
         .output()
-        .with_context(|| {
-            format!(
-                "running {} {}",
-                options.python.display(),
-                options.script.display()
-            )
-        })?;
-    let pybkt_cpu_seconds = children_cpu_seconds()
-        .zip(cpu_before)
-        .map(|(after, before)| after - before);
+        .with_context(|| format!("running {} {}", options.python.display(), options.script.display()))?;
+    let pybkt_cpu_seconds = children_cpu_seconds().zip(cpu_before).map(|(after, before)| after - before);
     if !output.status.success() {
         bail!(
             "the pyBKT script failed ({}): {}",
             output.status,
-            String::from_utf8_lossy(&output.stderr)
-                .lines()
-                .last()
-                .unwrap_or("")
+            String::from_utf8_lossy(&output.stderr).lines().last().unwrap_or("")
         );
     }
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -168,13 +146,9 @@ pub fn compare_with_pybkt(options: &PeerOptions) -> anyhow::Result<PeerReport> {
         .rev()
         .find(|l| l.trim_start().starts_with('{'))
         .context("the pyBKT script printed no JSON line")?;
-    let v: serde_json::Value =
-        serde_json::from_str(line).context("reading the pyBKT script's JSON line")?;
-    let num = |key: &str| {
-        v.get(key)
-            .and_then(serde_json::Value::as_f64)
-            .with_context(|| format!("pyBKT output lacks {key}"))
-    };
+    let v: serde_json::Value = serde_json::from_str(line).context("reading the pyBKT script's JSON line")?;
+    let num =
+        |key: &str| v.get(key).and_then(serde_json::Value::as_f64).with_context(|| format!("pyBKT output lacks {key}"));
     let pybkt = PeerSide {
         auc: num("auc")?,
         acc: num("acc")?,
@@ -182,12 +156,7 @@ pub fn compare_with_pybkt(options: &PeerOptions) -> anyhow::Result<PeerReport> {
         fit_seconds: num("seconds_fit")?,
         n_scored: num("test_interactions_scored")? as usize,
     };
-    Ok(PeerReport {
-        ours,
-        pybkt,
-        pybkt_cpu_seconds,
-        restarts: options.restarts,
-    })
+    Ok(PeerReport { ours, pybkt, pybkt_cpu_seconds, restarts: options.restarts })
 }
 
 /// User + system CPU seconds of this process's waited-for children (Linux `/proc/self/stat`).

@@ -78,10 +78,7 @@ pub fn plan(dir: &Path, force: Option<Protocol>) -> anyhow::Result<Plan> {
         .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
         .filter_map(|entry| entry.file_name().to_str().map(str::to_owned))
         .collect();
-    let prefixes: BTreeSet<&str> = names
-        .iter()
-        .filter_map(|n| n.strip_suffix("_train1.csv"))
-        .collect();
+    let prefixes: BTreeSet<&str> = names.iter().filter_map(|n| n.strip_suffix("_train1.csv")).collect();
     let prefix = match prefixes.len() {
         1 => *prefixes.first().expect("one prefix"),
         0 => bail!(
@@ -92,11 +89,7 @@ pub fn plan(dir: &Path, force: Option<Protocol>) -> anyhow::Result<Plan> {
         _ => bail!(
             "{}: several datasets share the directory ({}); give one dataset per directory",
             dir.display(),
-            prefixes
-                .iter()
-                .map(|p| format!("{p}_train1.csv"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            prefixes.iter().map(|p| format!("{p}_train1.csv")).collect::<Vec<_>>().join(", ")
         ),
     };
     let has = |suffix: &str| names.contains(&format!("{prefix}_{suffix}"));
@@ -106,10 +99,7 @@ pub fn plan(dir: &Path, force: Option<Protocol>) -> anyhow::Result<Plan> {
     } else if has("test.csv") {
         Protocol::Dkvmn
     } else {
-        bail!(
-            "{}: found {prefix}_train1.csv but neither {prefix}_test.csv nor {prefix}_test1.csv",
-            dir.display()
-        )
+        bail!("{}: found {prefix}_train1.csv but neither {prefix}_test.csv nor {prefix}_test1.csv", dir.display())
     };
     let protocol = force.unwrap_or(detected);
     let path = |suffix: String| -> anyhow::Result<PathBuf> {
@@ -117,10 +107,7 @@ pub fn plan(dir: &Path, force: Option<Protocol>) -> anyhow::Result<Plan> {
         if names.contains(&name) {
             Ok(dir.join(name))
         } else {
-            bail!(
-                "{}: the {protocol} protocol needs {name}, which is missing",
-                dir.display()
-            )
+            bail!("{}: the {protocol} protocol needs {name}, which is missing", dir.display())
         }
     };
     let folds = match protocol {
@@ -132,10 +119,7 @@ pub fn plan(dir: &Path, force: Option<Protocol>) -> anyhow::Result<Plan> {
         }],
         Protocol::Akt => {
             if n_test_folds == 0 {
-                bail!(
-                    "{}: the akt protocol needs {prefix}_test1.csv, which is missing",
-                    dir.display()
-                );
+                bail!("{}: the akt protocol needs {prefix}_test1.csv, which is missing", dir.display());
             }
             (1..=n_test_folds)
                 .map(|k| {
@@ -149,9 +133,5 @@ pub fn plan(dir: &Path, force: Option<Protocol>) -> anyhow::Result<Plan> {
                 .collect::<anyhow::Result<_>>()?
         }
     };
-    Ok(Plan {
-        protocol,
-        prefix: prefix.to_owned(),
-        folds,
-    })
+    Ok(Plan { protocol, prefix: prefix.to_owned(), folds })
 }

@@ -5,17 +5,9 @@ use super::*;
 fn check(text: &str, expect: Expect) {
     let actual = match KnowledgeGraph::parse(text) {
         Ok(graph) => {
-            let order: Vec<&str> = graph
-                .topological_order()
-                .iter()
-                .map(|&k| graph.kps()[k as usize].id.as_str())
-                .collect();
-            format!(
-                "ok: {} kps, {} items, order {}",
-                graph.kps().len(),
-                graph.items().len(),
-                order.join(" ")
-            )
+            let order: Vec<&str> =
+                graph.topological_order().iter().map(|&k| graph.kps()[k as usize].id.as_str()).collect();
+            format!("ok: {} kps, {} items, order {}", graph.kps().len(), graph.items().len(), order.join(" "))
         }
         Err(e) => format!("error: {e}"),
     };
@@ -62,21 +54,15 @@ fn unknown_references_duplicates_and_bad_ids_name_their_line() {
         expect![[r#"error: line 9: "a" refers to unknown knowledge point "zz""#]],
     );
     check(
-        &format!(
-            "{HEADER}[[kp]]\nid = \"a\"\nzh = \"甲\"\nen = \"A\"\n[[kp]]\nid = \"a\"\nzh = \"甲\"\nen = \"A\"\n"
-        ),
+        &format!("{HEADER}[[kp]]\nid = \"a\"\nzh = \"甲\"\nen = \"A\"\n[[kp]]\nid = \"a\"\nzh = \"甲\"\nen = \"A\"\n"),
         expect![[r#"error: line 10: knowledge point "a" is defined twice (first on line 6)"#]],
     );
     check(
         &format!("{HEADER}[[kp]]\nid = \"Big Name\"\nzh = \"甲\"\nen = \"A\"\n"),
-        expect![[
-            r#"error: line 6: invalid id "Big Name": use 1 to 64 characters from a-z, 0-9, '.', '_', '-'"#
-        ]],
+        expect![[r#"error: line 6: invalid id "Big Name": use 1 to 64 characters from a-z, 0-9, '.', '_', '-'"#]],
     );
     check(
-        &format!(
-            "{HEADER}[[kp]]\nid = \"a\"\nzh = \"甲\"\nen = \"A\"\n[[item]]\nid = \"q\"\nkps = []\n"
-        ),
+        &format!("{HEADER}[[kp]]\nid = \"a\"\nzh = \"甲\"\nen = \"A\"\n[[item]]\nid = \"q\"\nkps = []\n"),
         expect![[r#"error: line 10: item "q" is tagged with no knowledge point"#]],
     );
 }
@@ -85,18 +71,13 @@ fn unknown_references_duplicates_and_bad_ids_name_their_line() {
 fn syntax_errors_and_unknown_versions_are_reported_with_positions() {
     check(
         "version = 1\nsubject = \n",
-        expect![[
-            "error: line 2, column 11: string values must be quoted, expected literal string"
-        ]],
+        expect![["error: line 2, column 11: string values must be quoted, expected literal string"]],
     );
     check(
         &format!("{HEADER}[[kp]]\nid = \"a\"\nzh = \"甲\"\n"),
         expect![["error: line 5, column 1: missing field `en`"]],
     );
-    check(
-        "version = 2\n",
-        expect![["error: unsupported graph format version 2; this build reads version 1"]],
-    );
+    check("version = 2\n", expect![["error: unsupported graph format version 2; this build reads version 1"]]);
 }
 
 #[test]
@@ -116,18 +97,9 @@ fn the_built_in_maths_graph_is_a_connected_curriculum() {
         assert!(matches!(kp.grade, Some(7..=9)));
     }
     // Most points build on others, and a grade-9 point reaches back to grade-7 foundations.
-    let with_prereqs = graph
-        .kps()
-        .iter()
-        .filter(|kp| !kp.prerequisites.is_empty())
-        .count();
-    assert!(
-        with_prereqs * 10 >= n * 9,
-        "{with_prereqs} of {n} have prerequisites"
-    );
-    let trig = graph
-        .kp_index(&KpId::parse("trig.right-triangles").unwrap())
-        .unwrap();
+    let with_prereqs = graph.kps().iter().filter(|kp| !kp.prerequisites.is_empty()).count();
+    assert!(with_prereqs * 10 >= n * 9, "{with_prereqs} of {n} have prerequisites");
+    let trig = graph.kp_index(&KpId::parse("trig.right-triangles").unwrap()).unwrap();
     let mut stack = vec![trig];
     let mut seen = vec![false; n];
     while let Some(k) = stack.pop() {
@@ -138,8 +110,6 @@ fn the_built_in_maths_graph_is_a_connected_curriculum() {
             }
         }
     }
-    let rational = graph
-        .kp_index(&KpId::parse("rational.multiply").unwrap())
-        .unwrap();
+    let rational = graph.kp_index(&KpId::parse("rational.multiply").unwrap()).unwrap();
     assert!(seen[rational as usize]);
 }

@@ -27,15 +27,9 @@ fn generation_is_reproducible_from_the_seed() {
 #[test]
 fn generated_linear_equations_have_their_answer_as_solution() {
     let graph = junior_secondary_maths();
-    for item in generate(&graph, 50, 4)
-        .iter()
-        .filter(|i| i.id.as_str().starts_with("le1-"))
-    {
+    for item in generate(&graph, 50, 4).iter().filter(|i| i.id.as_str().starts_with("le1-")) {
         // Stem: "Solve ax + b = c." — substitute the answer and check both sides agree.
-        let eq = item
-            .stem_en
-            .trim_start_matches("Solve ")
-            .trim_end_matches('.');
+        let eq = item.stem_en.trim_start_matches("Solve ").trim_end_matches('.');
         let (lhs, rhs) = eq.split_once(" = ").unwrap();
         let x: i64 = item.answer.parse().unwrap();
         let rhs: i64 = rhs.parse().unwrap();
@@ -60,12 +54,7 @@ fn the_first_items_read_well_in_both_languages() {
     let shown: Vec<String> = items
         .iter()
         .filter(|i| ["le3-0001", "qf-0001", "pc-0001", "vx-0001"].contains(&i.id.as_str()))
-        .map(|i| {
-            format!(
-                "{} [{}] {} | {} => {}",
-                i.id, i.kps[0], i.stem_zh, i.stem_en, i.answer
-            )
-        })
+        .map(|i| format!("{} [{}] {} | {} => {}", i.id, i.kps[0], i.stem_zh, i.stem_en, i.answer))
         .collect();
     expect![[r#"
         le3-0001 [lineq.denominators] 解方程：x/3 + 1 = -7 | Solve x/3 + 1 = -7. => -24

@@ -13,10 +13,7 @@ fn day(d: i64) -> Timestamp {
 
 fn model() -> SubjectModel {
     let graph = junior_secondary_maths();
-    let specs: Vec<ItemSpec> = items::generate(&graph, 6, 1)
-        .iter()
-        .map(ItemSpec::from)
-        .collect();
+    let specs: Vec<ItemSpec> = items::generate(&graph, 6, 1).iter().map(ItemSpec::from).collect();
     SubjectModel::new(&graph, &specs, 0.9).unwrap()
 }
 
@@ -32,20 +29,10 @@ fn check(script: &str, at_day: i64, plan: &TeacherPlan, expect: Expect) {
     for line in script.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let parts: Vec<&str> = line.split_whitespace().collect();
         let item = ItemId::parse(parts[1]).unwrap();
-        model
-            .record_answer(
-                &mut state,
-                &item,
-                parts[2] == "ok",
-                day(parts[0].parse().unwrap()),
-            )
-            .unwrap();
+        model.record_answer(&mut state, &item, parts[2] == "ok", day(parts[0].parse().unwrap())).unwrap();
     }
     let steps = model.next_steps(&state, plan, &NextStepPolicy::standard(), day(at_day), 4);
-    let shown: Vec<String> = steps
-        .iter()
-        .map(|r| r.to_string().replace('\n', " "))
-        .collect();
+    let shown: Vec<String> = steps.iter().map(|r| r.to_string().replace('\n', " ")).collect();
     expect.assert_eq(&shown.join("\n"));
 }
 
@@ -94,11 +81,7 @@ fn teacher_pins_come_first_and_skips_and_scope_are_respected() {
         pinned_items: vec![(ItemId::parse("le1-0003").unwrap(), None)],
         skipped_kps: vec![kp("rational.opposites")],
         marked_mastered: vec![kp("rational.signed-numbers"), kp("rational.concept")],
-        scope: Some(vec![
-            kp("rational.number-line"),
-            kp("rational.opposites"),
-            kp("data.collection"),
-        ]),
+        scope: Some(vec![kp("rational.number-line"), kp("rational.opposites"), kp("data.collection")]),
     };
     check(
         "",
@@ -118,13 +101,8 @@ fn mastery_rises_with_correct_answers_and_falls_with_wrong_ones() {
     let item = ItemId::parse("add-0001").unwrap();
     let mut shown = Vec::new();
     for (i, ok) in [true, true, true, false, true].into_iter().enumerate() {
-        let outcome = model
-            .record_answer(&mut state, &item, ok, day(i as i64))
-            .unwrap();
-        shown.push(format!(
-            "{ok}: p={:.2} mastery={:.2}",
-            outcome.predicted_success, outcome.mastery[0].1
-        ));
+        let outcome = model.record_answer(&mut state, &item, ok, day(i as i64)).unwrap();
+        shown.push(format!("{ok}: p={:.2} mastery={:.2}", outcome.predicted_success, outcome.mastery[0].1));
     }
     expect![[r#"
         true: p=0.49 mastery=0.71
@@ -139,36 +117,16 @@ fn mastery_rises_with_correct_answers_and_falls_with_wrong_ones() {
 fn state_blobs_round_trip_and_bad_blobs_are_errors() {
     let model = model();
     let mut state = model.new_learner();
-    model
-        .record_answer(
-            &mut state,
-            &ItemId::parse("sub-0002").unwrap(),
-            true,
-            day(0),
-        )
-        .unwrap();
+    model.record_answer(&mut state, &ItemId::parse("sub-0002").unwrap(), true, day(0)).unwrap();
     assert_eq!(LearnerState::from_blob(&state.to_blob()).unwrap(), state);
     let restored = SubjectModel::from_blob(&model.to_blob()).unwrap();
     assert_eq!(restored.to_blob(), model.to_blob());
+    assert!(matches!(LearnerState::from_blob(b"{}"), Err(LearningError::BadState { .. })));
+    let newer = String::from_utf8(state.to_blob()).unwrap().replace("\"version\":1", "\"version\":99");
+    expect!["stored learner state is unreadable: version 99 (this build reads 1)"]
+        .assert_eq(&LearnerState::from_blob(newer.as_bytes()).unwrap_err().to_string());
     assert!(matches!(
-        LearnerState::from_blob(b"{}"),
-        Err(LearningError::BadState { .. })
-    ));
-    let newer = String::from_utf8(state.to_blob())
-        .unwrap()
-        .replace("\"version\":1", "\"version\":99");
-    expect!["stored learner state is unreadable: version 99 (this build reads 1)"].assert_eq(
-        &LearnerState::from_blob(newer.as_bytes())
-            .unwrap_err()
-            .to_string(),
-    );
-    assert!(matches!(
-        model.record_answer(
-            &mut state,
-            &ItemId::parse("no-such-item").unwrap(),
-            true,
-            day(1)
-        ),
+        model.record_answer(&mut state, &ItemId::parse("no-such-item").unwrap(), true, day(1)),
         Err(LearningError::UnknownItem(_))
     ));
 }
@@ -181,18 +139,11 @@ fn the_heat_map_counts_a_class() {
     let idle = model.new_learner();
     for n in 1..=5 {
         let item = ItemId::parse(&format!("op-{n:04}")).unwrap();
-        model
-            .record_answer(&mut strong, &item, true, day(0))
-            .unwrap();
-        model
-            .record_answer(&mut weak, &item, false, day(0))
-            .unwrap();
+        model.record_answer(&mut strong, &item, true, day(0)).unwrap();
+        model.record_answer(&mut weak, &item, false, day(0)).unwrap();
     }
     let heat = model.class_heat_map(&[strong, weak, idle], &NextStepPolicy::standard(), day(1));
-    let opposites = heat
-        .iter()
-        .find(|h| h.kp.as_str() == "rational.opposites")
-        .unwrap();
+    let opposites = heat.iter().find(|h| h.kp.as_str() == "rational.opposites").unwrap();
     expect![[r#"
         KpHeat {
             kp: KpId(rational.opposites),
@@ -206,29 +157,17 @@ fn the_heat_map_counts_a_class() {
     "#]]
     .assert_debug_eq(opposites);
     let empty = model.class_heat_map(&[], &NextStepPolicy::standard(), day(1));
-    assert!(
-        empty
-            .iter()
-            .all(|h| h.mean_mastery == 0.0 && h.mastered == 0)
-    );
+    assert!(empty.iter().all(|h| h.mean_mastery == 0.0 && h.mastered == 0));
 }
 
 fn demo_inputs() -> (KnowledgeGraph, Vec<ItemSpec>) {
     let graph = junior_secondary_maths();
-    let specs: Vec<ItemSpec> = items::generate(&graph, 6, 1)
-        .iter()
-        .map(ItemSpec::from)
-        .collect();
+    let specs: Vec<ItemSpec> = items::generate(&graph, 6, 1).iter().map(ItemSpec::from).collect();
     (graph, specs)
 }
 
 fn fit_options() -> FitOptions {
-    FitOptions {
-        bkt_restarts: 1,
-        with_gru: false,
-        seed: 5,
-        desired_retention: 0.9,
-    }
+    FitOptions { bkt_restarts: 1, with_gru: false, seed: 5, desired_retention: 0.9 }
 }
 
 #[test]
@@ -237,13 +176,7 @@ fn fitting_on_logs_predicts_new_learners_better_than_priors() {
     let logs = crate::simulate::simulate_logs(&graph, &specs, 60, 60, day(0), 11);
     let (train, held_out) = logs.split_at(45);
     // The item bank comes without difficulty estimates; the logs hold the real ones.
-    let unrated: Vec<ItemSpec> = specs
-        .iter()
-        .map(|s| ItemSpec {
-            difficulty: 0.0,
-            ..s.clone()
-        })
-        .collect();
+    let unrated: Vec<ItemSpec> = specs.iter().map(|s| ItemSpec { difficulty: 0.0, ..s.clone() }).collect();
     let fitted = SubjectModel::fit(&graph, &unrated, train, 0, &fit_options()).unwrap();
     let prior = SubjectModel::new(&graph, &unrated, 0.9).unwrap();
     let scores_of = |model: &SubjectModel| {
@@ -253,9 +186,7 @@ fn fitting_on_logs_predicts_new_learners_better_than_priors() {
             for answer in log {
                 p.push(model.predict(&state, &answer.item).unwrap());
                 y.push(answer.correct);
-                model
-                    .record_answer(&mut state, &answer.item, answer.correct, answer.at)
-                    .unwrap();
+                model.record_answer(&mut state, &answer.item, answer.correct, answer.at).unwrap();
             }
         }
         crate::metrics::score(&p, &y)
@@ -269,9 +200,7 @@ fn fitting_on_logs_predicts_new_learners_better_than_priors() {
     // Replaying a log gives the same state as answering one by one.
     let mut state = fitted.new_learner();
     for a in &held_out[0] {
-        fitted
-            .record_answer(&mut state, &a.item, a.correct, a.at)
-            .unwrap();
+        fitted.record_answer(&mut state, &a.item, a.correct, a.at).unwrap();
     }
     assert_eq!(fitted.replay(&held_out[0]), state);
 }
@@ -280,18 +209,9 @@ fn fitting_on_logs_predicts_new_learners_better_than_priors() {
 fn degenerate_logs_give_defined_predictions() {
     let (graph, specs) = demo_inputs();
     let item = specs[0].id.clone();
-    let all_correct: Vec<LoggedAnswer> = (0..30)
-        .map(|i| LoggedAnswer {
-            item: item.clone(),
-            correct: true,
-            at: day(i),
-        })
-        .collect();
-    let single = vec![LoggedAnswer {
-        item: specs[5].id.clone(),
-        correct: false,
-        at: day(0),
-    }];
+    let all_correct: Vec<LoggedAnswer> =
+        (0..30).map(|i| LoggedAnswer { item: item.clone(), correct: true, at: day(i) }).collect();
+    let single = vec![LoggedAnswer { item: specs[5].id.clone(), correct: false, at: day(0) }];
     let cases: Vec<(&str, Vec<Vec<LoggedAnswer>>)> = vec![
         ("no logs", vec![]),
         ("one empty learner", vec![vec![]]),
@@ -299,44 +219,22 @@ fn degenerate_logs_give_defined_predictions() {
         ("all correct", vec![all_correct.clone(); 12]),
         (
             "mixed with unknown items",
-            vec![
-                vec![LoggedAnswer {
-                    item: ItemId::parse("gone").unwrap(),
-                    correct: true,
-                    at: day(0),
-                }],
-                single,
-            ],
+            vec![vec![LoggedAnswer { item: ItemId::parse("gone").unwrap(), correct: true, at: day(0) }], single],
         ),
     ];
     for (name, logs) in cases {
         let model = SubjectModel::fit(&graph, &specs, &logs, 0, &fit_options()).unwrap();
         let mut state = model.new_learner();
         for a in &all_correct {
-            model
-                .record_answer(&mut state, &a.item, a.correct, a.at)
-                .unwrap();
+            model.record_answer(&mut state, &a.item, a.correct, a.at).unwrap();
         }
         // Every item, including those of points nobody answered, gets a proper probability.
         for spec in &specs {
             let p = model.predict(&state, &spec.id).unwrap();
-            assert!(
-                p.is_finite() && p > 0.0 && p < 1.0,
-                "{name}: {} -> {p}",
-                spec.id
-            );
+            assert!(p.is_finite() && p > 0.0 && p < 1.0, "{name}: {} -> {p}", spec.id);
         }
-        let map = model.mastery_map(
-            &state,
-            &TeacherPlan::default(),
-            &NextStepPolicy::standard(),
-            day(40),
-        );
-        assert!(
-            map.iter()
-                .all(|m| m.mastery.is_finite() && m.recall.is_none_or(f32::is_finite)),
-            "{name}"
-        );
+        let map = model.mastery_map(&state, &TeacherPlan::default(), &NextStepPolicy::standard(), day(40));
+        assert!(map.iter().all(|m| m.mastery.is_finite() && m.recall.is_none_or(f32::is_finite)), "{name}");
         let heat = model.class_heat_map(&[state], &NextStepPolicy::standard(), day(40));
         assert!(heat.iter().all(|h| h.mean_mastery.is_finite()), "{name}");
     }

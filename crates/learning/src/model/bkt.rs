@@ -24,13 +24,7 @@ pub struct BktParams {
 
 impl BktParams {
     /// Textbook values used for a knowledge point without data.
-    pub const UNFITTED: BktParams = BktParams {
-        prior: 0.3,
-        learn: 0.15,
-        forget: 0.0,
-        guess: 0.2,
-        slip: 0.1,
-    };
+    pub const UNFITTED: BktParams = BktParams { prior: 0.3, learn: 0.15, forget: 0.0, guess: 0.2, slip: 0.1 };
 
     /// P(correct) for a learner whose P(known) is `known`.
     pub fn p_correct(&self, known: f32) -> f32 {
@@ -39,20 +33,13 @@ impl BktParams {
 
     /// P(known) after observing one answer and then one learning opportunity.
     pub fn posterior(&self, known: f32, correct: bool) -> f32 {
-        let (on_known, on_unknown) = if correct {
-            (1.0 - self.slip, self.guess)
-        } else {
-            (self.slip, 1.0 - self.guess)
-        };
+        let (on_known, on_unknown) =
+            if correct { (1.0 - self.slip, self.guess) } else { (self.slip, 1.0 - self.guess) };
         let joint_known = known * on_known;
         let evidence = joint_known + (1.0 - known) * on_unknown;
         // Parameters are clamped away from 0 and 1 when fitted, but hand-written ones may not
         // be; an impossible observation keeps the prior instead of dividing by zero.
-        let given = if evidence > 0.0 {
-            joint_known / evidence
-        } else {
-            known
-        };
+        let given = if evidence > 0.0 { joint_known / evidence } else { known };
         given * (1.0 - self.forget) + (1.0 - given) * self.learn
     }
 }
@@ -75,13 +62,7 @@ pub struct BktOptions {
 impl BktOptions {
     /// pyBKT's defaults: 100 iterations, tolerance 1e-3, no forgetting.
     pub fn classic(restarts: u32, seed: u64) -> Self {
-        Self {
-            restarts,
-            max_iterations: 100,
-            tolerance: 1e-3,
-            forgetting: false,
-            seed,
-        }
+        Self { restarts, max_iterations: 100, tolerance: 1e-3, forgetting: false, seed }
     }
 }
 
@@ -101,9 +82,7 @@ const EPS: f64 = 1e-6;
 impl Bkt {
     /// Unfitted BKT over `n_kps` knowledge points.
     pub fn unfitted(n_kps: u32) -> Self {
-        Self {
-            params: vec![BktParams::UNFITTED; n_kps as usize],
-        }
+        Self { params: vec![BktParams::UNFITTED; n_kps as usize] }
     }
 
     /// Fits every knowledge point independently by EM (Baum–Welch) on `corpus`.
@@ -198,11 +177,7 @@ struct Params64 {
 impl Params64 {
     /// pyBKT's random starting point: learn and guess in [0, 0.4), slip in [0, 0.3).
     fn random(rng: &mut ChaCha8Rng, forgetting: bool) -> Self {
-        let forget = if forgetting {
-            rng.random_range(0.0..0.1)
-        } else {
-            0.0
-        };
+        let forget = if forgetting { rng.random_range(0.0..0.1) } else { 0.0 };
         Params64 {
             prior: rng.random_range(0.0..1.0),
             learn: rng.random_range(0.0..0.4),
@@ -214,12 +189,7 @@ impl Params64 {
     }
 
     fn clamped(mut self) -> Self {
-        for p in [
-            &mut self.prior,
-            &mut self.learn,
-            &mut self.guess,
-            &mut self.slip,
-        ] {
+        for p in [&mut self.prior, &mut self.learn, &mut self.guess, &mut self.slip] {
             *p = p.clamp(EPS, 1.0 - EPS);
         }
         if self.forget > 0.0 {
@@ -279,16 +249,11 @@ struct Sums {
 
 impl Sums {
     fn m_step(&self, old: &Params64, forgetting: bool) -> Params64 {
-        let ratio =
-            |num: f64, den: f64, fallback: f64| if den > 0.0 { num / den } else { fallback };
+        let ratio = |num: f64, den: f64, fallback: f64| if den > 0.0 { num / den } else { fallback };
         Params64 {
             prior: ratio(self.prior, self.n_seq, old.prior),
             learn: ratio(self.learn_num, self.learn_den, old.learn),
-            forget: if forgetting {
-                ratio(self.forget_num, self.forget_den, old.forget)
-            } else {
-                0.0
-            },
+            forget: if forgetting { ratio(self.forget_num, self.forget_den, old.forget) } else { 0.0 },
             guess: ratio(self.guess_num, self.guess_den, old.guess),
             slip: ratio(self.slip_num, self.slip_den, old.slip),
         }
@@ -299,13 +264,7 @@ impl Sums {
 /// Scaled forward–backward over every subsequence; index 0 = unknown, 1 = known.
 fn e_step(obs: &[bool], starts: &[u32], p: &Params64, alpha: &mut Vec<[f64; 2]>) -> (f64, Sums) {
     let trans = [[1.0 - p.learn, p.learn], [p.forget, 1.0 - p.forget]];
-    let emit = |correct: bool| -> [f64; 2] {
-        if correct {
-            [p.guess, 1.0 - p.slip]
-        } else {
-            [1.0 - p.guess, p.slip]
-        }
-    };
+    let emit = |correct: bool| -> [f64; 2] { if correct { [p.guess, 1.0 - p.slip] } else { [1.0 - p.guess, p.slip] } };
     let mut sums = Sums::default();
     let mut ll = 0.0;
     for (s_idx, &start) in starts.iter().enumerate() {
@@ -320,10 +279,7 @@ fn e_step(obs: &[bool], starts: &[u32], p: &Params64, alpha: &mut Vec<[f64; 2]>)
             let pred = if t == 0 {
                 prev
             } else {
-                [
-                    prev[0] * trans[0][0] + prev[1] * trans[1][0],
-                    prev[0] * trans[0][1] + prev[1] * trans[1][1],
-                ]
+                [prev[0] * trans[0][0] + prev[1] * trans[1][0], prev[0] * trans[0][1] + prev[1] * trans[1][1]]
             };
             let a = [pred[0] * e[0], pred[1] * e[1]];
             let c = a[0] + a[1];
@@ -364,10 +320,7 @@ fn e_step(obs: &[bool], starts: &[u32], p: &Params64, alpha: &mut Vec<[f64; 2]>)
                 sums.learn_den += (x00 + x01) / xs;
                 sums.forget_num += x10 / xs;
                 sums.forget_den += (x10 + x11) / xs;
-                let b = [
-                    trans[0][0] * w0 + trans[0][1] * w1,
-                    trans[1][0] * w0 + trans[1][1] * w1,
-                ];
+                let b = [trans[0][0] * w0 + trans[0][1] * w1, trans[1][0] * w0 + trans[1][1] * w1];
                 let bs = b[0] + b[1];
                 beta = [b[0] / bs, b[1] / bs];
             }

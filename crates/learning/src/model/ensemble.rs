@@ -64,9 +64,7 @@ impl Tracer for Member {
             (Member::Irt(m), MemberState::Irt(s)) => m.predict(s, item, kps),
             (Member::Elo(m), MemberState::Elo(s)) => m.predict(s, item, kps),
             (Member::Logistic(m), MemberState::Logistic(s)) => m.predict(s, item, kps),
-            (Member::Gru(m), MemberState::Gru(s)) if s.len() == m.hidden() => {
-                m.predict(s, item, kps)
-            }
+            (Member::Gru(m), MemberState::Gru(s)) if s.len() == m.hidden() => m.predict(s, item, kps),
             _ => self.predict(&self.start(), item, kps),
         }
     }
@@ -146,30 +144,19 @@ impl Ensemble {
         let mut objective = |w: &[f64], grad: &mut [f64]| -> f64 {
             let l2 = 1e-4;
             let mut value: f64 = w.iter().map(|x| 0.5 * l2 * x * x).sum::<f64>() * n_rows;
-            grad.iter_mut()
-                .zip(w)
-                .for_each(|(g, x)| *g = l2 * x * n_rows);
+            grad.iter_mut().zip(w).for_each(|(g, x)| *g = l2 * x * n_rows);
             for (row, &y) in rows.iter().zip(labels) {
                 let z: f64 = row.iter().zip(w).map(|(&x, w)| f64::from(x) * w).sum();
                 let signed = if y { z } else { -z };
-                value += if signed > 0.0 {
-                    (-signed).exp().ln_1p()
-                } else {
-                    -signed + signed.exp().ln_1p()
-                };
+                value += if signed > 0.0 { (-signed).exp().ln_1p() } else { -signed + signed.exp().ln_1p() };
                 let err = 1.0 / (1.0 + (-z).exp()) - if y { 1.0 } else { 0.0 };
-                grad.iter_mut()
-                    .zip(row)
-                    .for_each(|(g, &x)| *g += err * f64::from(x));
+                grad.iter_mut().zip(row).for_each(|(g, &x)| *g += err * f64::from(x));
             }
             grad.iter_mut().for_each(|g| *g /= n_rows);
             value / n_rows
         };
         lbfgs(&mut w, 200, 1e-10, 10, &mut objective);
-        Self {
-            members,
-            weights: w.iter().map(|&x| x as f32).collect(),
-        }
+        Self { members, weights: w.iter().map(|&x| x as f32).collect() }
     }
 
     /// Combines `members` by averaging their log-odds, for a subject with too little data to
@@ -204,10 +191,7 @@ impl Tracer for Ensemble {
     type State = EnsembleState;
 
     fn start(&self) -> EnsembleState {
-        EnsembleState {
-            n: 0,
-            members: self.members.iter().map(Member::start).collect(),
-        }
+        EnsembleState { n: 0, members: self.members.iter().map(Member::start).collect() }
     }
 
     fn predict(&self, state: &EnsembleState, item: u32, kps: &[u32]) -> f32 {
@@ -218,11 +202,7 @@ impl Tracer for Ensemble {
             fresh = self.start().members;
             &fresh
         };
-        let member_p = self
-            .members
-            .iter()
-            .zip(states)
-            .map(|(m, s)| m.predict(s, item, kps));
+        let member_p = self.members.iter().zip(states).map(|(m, s)| m.predict(s, item, kps));
         sigmoid(self.combine(state.n, member_p))
     }
 

@@ -81,13 +81,7 @@ struct Layout {
 }
 
 impl Layout {
-    fn new(
-        hidden: usize,
-        embed: usize,
-        n_items: usize,
-        n_kps: usize,
-        item_embedding: bool,
-    ) -> Self {
+    fn new(hidden: usize, embed: usize, n_items: usize, n_kps: usize, item_embedding: bool) -> Self {
         let mut at = 0;
         let mut take = |n: usize| {
             let r = at..at + n;
@@ -95,11 +89,7 @@ impl Layout {
             r
         };
         let kp_emb = take(2 * n_kps * embed);
-        let item_emb = take(if item_embedding {
-            2 * n_items * embed
-        } else {
-            0
-        });
+        let item_emb = take(if item_embedding { 2 * n_items * embed } else { 0 });
         let wi = take(3 * hidden * embed);
         let wh = take(3 * hidden * hidden);
         let bi = take(3 * hidden);
@@ -164,13 +154,7 @@ impl Gru {
     ) -> Self {
         let n_items = train.n_items().max(valid.n_items()) as usize;
         let n_kps = train.n_kps().max(valid.n_kps()) as usize;
-        let layout = Layout::new(
-            options.hidden,
-            options.embed,
-            n_items,
-            n_kps,
-            options.item_embedding,
-        );
+        let layout = Layout::new(options.hidden, options.embed, n_items, n_kps, options.item_embedding);
         let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
         let mut params = vec![0.0f32; layout.len];
         let init = |range: &Range<usize>, scale: f32, params: &mut [f32], rng: &mut ChaCha8Rng| {
@@ -211,15 +195,9 @@ impl Gru {
                         .map(|((part, grad), ws)| {
                             let mut run = move || {
                                 grad.iter_mut().for_each(|g| *g = 0.0);
-                                part.iter()
-                                    .map(|&seq_idx| model_ref.backprop(train, seq_idx, grad, ws))
-                                    .sum::<f64>()
+                                part.iter().map(|&seq_idx| model_ref.backprop(train, seq_idx, grad, ws)).sum::<f64>()
                             };
-                            if threads == 1 {
-                                Ok(run())
-                            } else {
-                                Err(scope.spawn(run))
-                            }
+                            if threads == 1 { Ok(run()) } else { Err(scope.spawn(run)) }
                         })
                         .collect();
                     handles
@@ -237,29 +215,17 @@ impl Gru {
                     first[0].iter_mut().zip(other).for_each(|(a, b)| *a += b);
                 }
                 let grad = &mut first[0];
-                let n_answers: usize = batch
-                    .iter()
-                    .map(|&s| train.sequence_range(s).len())
-                    .sum::<usize>()
-                    .max(1);
+                let n_answers: usize = batch.iter().map(|&s| train.sequence_range(s).len()).sum::<usize>().max(1);
                 let scale = 1.0 / n_answers as f32;
                 grad.iter_mut().for_each(|g| *g *= scale);
-                for j in model
-                    .layout
-                    .item_bias
-                    .clone()
-                    .chain(model.layout.item_emb.clone())
-                {
+                for j in model.layout.item_bias.clone().chain(model.layout.item_emb.clone()) {
                     grad[j] += options.item_l2 * model.params[j];
                 }
                 adam.step(&mut model.params, grad);
             }
             let valid_auc = metrics::auc(&predict_corpus(&model, valid), valid.labels());
-            let go_on = on_epoch(GruEpoch {
-                epoch,
-                train_loss: loss_sum / train.n_attempts().max(1) as f64,
-                valid_auc,
-            });
+            let go_on =
+                on_epoch(GruEpoch { epoch, train_loss: loss_sum / train.n_attempts().max(1) as f64, valid_auc });
             if valid_auc > best.0 {
                 best = (valid_auc, model.params.clone());
                 since_best = 0;
@@ -288,11 +254,7 @@ impl Gru {
         let e = l.embed;
         x.iter_mut().for_each(|v| *v = 0.0);
         let y = usize::from(correct);
-        let n = kps
-            .iter()
-            .filter(|&&kp| (kp as usize) < l.n_kps)
-            .count()
-            .max(1) as f32;
+        let n = kps.iter().filter(|&&kp| (kp as usize) < l.n_kps).count().max(1) as f32;
         for &kp in kps {
             let kp = kp as usize;
             if kp < l.n_kps {
@@ -312,11 +274,7 @@ impl Gru {
         let hd = l.hidden;
         q.iter_mut().for_each(|v| *v = 0.0);
         let mut z = self.params[l.bias];
-        let n = kps
-            .iter()
-            .filter(|&&kp| (kp as usize) < l.n_kps)
-            .count()
-            .max(1) as f32;
+        let n = kps.iter().filter(|&&kp| (kp as usize) < l.n_kps).count().max(1) as f32;
         for &kp in kps {
             let kp = kp as usize;
             if kp < l.n_kps {
@@ -367,13 +325,7 @@ impl Gru {
 
     /// Forward and backward over one sequence; adds the loss gradient into `grad` and returns
     /// the summed log loss.
-    fn backprop(
-        &self,
-        corpus: &Corpus,
-        seq_idx: usize,
-        grad: &mut [f32],
-        ws: &mut Workspace,
-    ) -> f64 {
+    fn backprop(&self, corpus: &Corpus, seq_idx: usize, grad: &mut [f32], ws: &mut Workspace) -> f64 {
         let l = &self.layout;
         let (hd, e) = (l.hidden, l.embed);
         let attempts: Vec<Attempt<'_>> = corpus.sequence(seq_idx).collect();
@@ -390,11 +342,7 @@ impl Gru {
             let p = sigmoid(z);
             let y = if attempt.correct { 1.0 } else { 0.0 };
             let pc = f64::from(p).clamp(1e-7, 1.0 - 1e-7);
-            loss -= if attempt.correct {
-                pc.ln()
-            } else {
-                (1.0 - pc).ln()
-            };
+            loss -= if attempt.correct { pc.ln() } else { (1.0 - pc).ln() };
             ws.dlogits[t] = p - y;
             let mut x = vec_buf(e);
             self.input(attempt.item, attempt.kps, attempt.correct, &mut x);
@@ -435,20 +383,12 @@ impl Gru {
                     let g = d_gate[row];
                     // Input-side weights see the full gate gradient.
                     axpy(g, &wi[row * e..(row + 1) * e], &mut dx);
-                    axpy(
-                        g,
-                        x,
-                        &mut grad[l.wi.start + row * e..l.wi.start + (row + 1) * e],
-                    );
+                    axpy(g, x, &mut grad[l.wi.start + row * e..l.wi.start + (row + 1) * e]);
                     grad[l.bi.start + row] += g;
                     // Hidden-side: the candidate gate's hidden part is scaled by r.
                     let gh = if row >= 2 * hd { d_hn[row - 2 * hd] } else { g };
                     axpy(gh, &wh[row * hd..(row + 1) * hd], &mut dh_prev);
-                    axpy(
-                        gh,
-                        h_prev,
-                        &mut grad[l.wh.start + row * hd..l.wh.start + (row + 1) * hd],
-                    );
+                    axpy(gh, h_prev, &mut grad[l.wh.start + row * hd..l.wh.start + (row + 1) * hd]);
                     grad[l.bh.start + row] += gh;
                 }
                 self.input_backward(attempt.item, attempt.kps, attempt.correct, &dx, grad);
@@ -456,15 +396,7 @@ impl Gru {
             }
             // Output at step t reads hs[t].
             let dz = ws.dlogits[t];
-            self.output_backward(
-                &ws.hs[t],
-                attempt.item,
-                attempt.kps,
-                dz,
-                &mut dh,
-                grad,
-                &mut q,
-            );
+            self.output_backward(&ws.hs[t], attempt.item, attempt.kps, dz, &mut dh, grad, &mut q);
         }
         axpy(1.0, &dh, &mut grad[l.h0.clone()]);
         loss
@@ -474,11 +406,7 @@ impl Gru {
         let l = &self.layout;
         let e = l.embed;
         let y = usize::from(correct);
-        let n = kps
-            .iter()
-            .filter(|&&kp| (kp as usize) < l.n_kps)
-            .count()
-            .max(1) as f32;
+        let n = kps.iter().filter(|&&kp| (kp as usize) < l.n_kps).count().max(1) as f32;
         for &kp in kps {
             let kp = kp as usize;
             if kp < l.n_kps {
@@ -508,11 +436,7 @@ impl Gru {
         self.output(h, item, kps, q);
         axpy(dz, q, dh);
         grad[l.bias] += dz;
-        let n = kps
-            .iter()
-            .filter(|&&kp| (kp as usize) < l.n_kps)
-            .count()
-            .max(1) as f32;
+        let n = kps.iter().filter(|&&kp| (kp as usize) < l.n_kps).count().max(1) as f32;
         for &kp in kps {
             let kp = kp as usize;
             if kp < l.n_kps {
@@ -574,12 +498,7 @@ struct Adam {
 
 impl Adam {
     fn new(n: usize, lr: f32) -> Self {
-        Self {
-            m: vec![0.0; n],
-            v: vec![0.0; n],
-            t: 0,
-            lr,
-        }
+        Self { m: vec![0.0; n], v: vec![0.0; n], t: 0, lr }
     }
 
     fn step(&mut self, params: &mut [f32], grad: &[f32]) {
@@ -589,12 +508,7 @@ impl Adam {
         let c1 = 1.0 - B1.powi(self.t);
         let c2 = 1.0 - B2.powi(self.t);
         let lr = self.lr * c2.sqrt() / c1;
-        for (((p, &g), m), v) in params
-            .iter_mut()
-            .zip(grad)
-            .zip(&mut self.m)
-            .zip(&mut self.v)
-        {
+        for (((p, &g), m), v) in params.iter_mut().zip(grad).zip(&mut self.m).zip(&mut self.v) {
             *m = B1 * *m + (1.0 - B1) * g;
             *v = B2 * *v + (1.0 - B2) * g * g;
             *p -= lr * *m / (v.sqrt() + 1e-8);

@@ -51,12 +51,7 @@ impl Irt {
     /// A Rasch model with given item difficulties (e.g. authors' estimates before any data).
     pub fn from_difficulties(difficulty: Vec<f32>) -> Self {
         let n = difficulty.len();
-        Self {
-            kind: IrtKind::OnePl,
-            difficulty,
-            discrimination: vec![1.0; n],
-            ability_sd: 1.0,
-        }
+        Self { kind: IrtKind::OnePl, difficulty, discrimination: vec![1.0; n], ability_sd: 1.0 }
     }
 
     /// Joint MAP fit: one ability per training sequence (prior N(0, 1)), difficulties with prior
@@ -70,10 +65,7 @@ impl Irt {
         let mut w = vec![0.0f64; n_params];
         let mut seq_of = Vec::with_capacity(corpus.n_attempts());
         for seq_idx in 0..n_seq {
-            seq_of.extend(std::iter::repeat_n(
-                seq_idx as u32,
-                corpus.sequence_range(seq_idx).len(),
-            ));
+            seq_of.extend(std::iter::repeat_n(seq_idx as u32, corpus.sequence_range(seq_idx).len()));
         }
         let items = corpus.items();
         let labels = corpus.labels();
@@ -91,11 +83,7 @@ impl Irt {
                 let a = log_a.exp();
                 let z = a * (theta - b);
                 let signed = if labels[r] { z } else { -z };
-                value += if signed > 0.0 {
-                    (-signed).exp().ln_1p()
-                } else {
-                    -signed + signed.exp().ln_1p()
-                };
+                value += if signed > 0.0 { (-signed).exp().ln_1p() } else { -signed + signed.exp().ln_1p() };
                 let p = 1.0 / (1.0 + (-z).exp());
                 let err = p - if labels[r] { 1.0 } else { 0.0 };
                 grad[s] += err * a;
@@ -120,38 +108,17 @@ impl Irt {
         };
         lbfgs(&mut w, max_iterations, 1e-10, 10, &mut objective);
         let mean_theta = w[..n_seq].iter().sum::<f64>() / n_seq.max(1) as f64;
-        let var_theta = w[..n_seq]
-            .iter()
-            .map(|t| (t - mean_theta).powi(2))
-            .sum::<f64>()
-            / n_seq.max(1) as f64;
+        let var_theta = w[..n_seq].iter().map(|t| (t - mean_theta).powi(2)).sum::<f64>() / n_seq.max(1) as f64;
         // Abilities are centred on the population mean so a new learner starts there.
-        let difficulty = w[n_seq..n_seq + n_items]
-            .iter()
-            .map(|b| (b - mean_theta) as f32)
-            .collect();
-        let discrimination = if two_pl {
-            w[n_seq + n_items..]
-                .iter()
-                .map(|la| la.exp() as f32)
-                .collect()
-        } else {
-            vec![1.0; n_items]
-        };
-        Self {
-            kind,
-            difficulty,
-            discrimination,
-            ability_sd: (var_theta.sqrt() as f32).max(0.1),
-        }
+        let difficulty = w[n_seq..n_seq + n_items].iter().map(|b| (b - mean_theta) as f32).collect();
+        let discrimination =
+            if two_pl { w[n_seq + n_items..].iter().map(|la| la.exp() as f32).collect() } else { vec![1.0; n_items] };
+        Self { kind, difficulty, discrimination, ability_sd: (var_theta.sqrt() as f32).max(0.1) }
     }
 
     fn item(&self, item: u32) -> (f32, f32) {
         let i = item as usize;
-        (
-            self.difficulty.get(i).copied().unwrap_or(0.0),
-            self.discrimination.get(i).copied().unwrap_or(1.0),
-        )
+        (self.difficulty.get(i).copied().unwrap_or(0.0), self.discrimination.get(i).copied().unwrap_or(1.0))
     }
 }
 
@@ -159,10 +126,7 @@ impl Tracer for Irt {
     type State = Ability;
 
     fn start(&self) -> Ability {
-        Ability {
-            mean: 0.0,
-            var: self.ability_sd * self.ability_sd,
-        }
+        Ability { mean: 0.0, var: self.ability_sd * self.ability_sd }
     }
 
     /// The posterior predictive probability (probit approximation of the logistic–normal).

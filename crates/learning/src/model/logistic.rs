@@ -31,22 +31,10 @@ pub struct FeatureSet {
 
 impl FeatureSet {
     /// Performance Factors Analysis (Pavlik et al. 2009).
-    pub const PFA: FeatureSet = FeatureSet {
-        item: false,
-        kp: true,
-        pfa: true,
-        history: false,
-        ability: false,
-    };
+    pub const PFA: FeatureSet = FeatureSet { item: false, kp: true, pfa: true, history: false, ability: false };
     /// Item and knowledge-point easiness, per-point PFA counts and history summaries
     /// (after Gervet et al.'s Best-LR and DAS3H).
-    pub const RICH: FeatureSet = FeatureSet {
-        item: true,
-        kp: true,
-        pfa: true,
-        history: true,
-        ability: true,
-    };
+    pub const RICH: FeatureSet = FeatureSet { item: true, kp: true, pfa: true, history: true, ability: true };
 }
 
 /// Number of dense history features; see [`LogisticState::history_features`].
@@ -75,12 +63,7 @@ pub struct LogisticOptions {
 impl LogisticOptions {
     /// Settings that work on the benchmark datasets' training splits without tuning.
     pub fn standard(features: FeatureSet) -> Self {
-        Self {
-            features,
-            l2_sparse: 1e-5,
-            l2_dense: 1e-7,
-            max_iterations: 300,
-        }
+        Self { features, l2_sparse: 1e-5, l2_dense: 1e-7, max_iterations: 300 }
     }
 }
 
@@ -129,13 +112,7 @@ struct Counts {
 impl Logistic {
     /// A model whose weights are all zero (every prediction 0.5), for a subject without data.
     pub fn unfitted(features: FeatureSet, n_items: u32, n_kps: u32) -> Self {
-        let mut model = Self {
-            features,
-            n_items,
-            n_kps,
-            weights: Vec::new(),
-            ability: None,
-        };
+        let mut model = Self { features, n_items, n_kps, weights: Vec::new(), ability: None };
         model.weights = vec![0.0; model.n_weights()];
         model
     }
@@ -156,9 +133,7 @@ impl Logistic {
             let mut state = LogisticState::default();
             for attempt in corpus.sequence(seq_idx) {
                 row.clear();
-                model.features_into(&state, attempt.item, attempt.kps, &mut |c, v| {
-                    row.push((c, v))
-                });
+                model.features_into(&state, attempt.item, attempt.kps, &mut |c, v| row.push((c, v)));
                 for &(col, val) in &row {
                     cols.push(col);
                     vals.push(val);
@@ -170,21 +145,11 @@ impl Logistic {
         let labels = corpus.labels();
         let n_rows = labels.len().max(1) as f64;
         let dense_end = 1 + N_HISTORY + N_ABILITY;
-        let penalty: Vec<f64> = (0..n_weights)
-            .map(|j| {
-                if j < dense_end {
-                    options.l2_dense
-                } else {
-                    options.l2_sparse
-                }
-            })
-            .collect();
+        let penalty: Vec<f64> =
+            (0..n_weights).map(|j| if j < dense_end { options.l2_dense } else { options.l2_sparse }).collect();
         let mut w = vec![0.0f64; n_weights];
         let mut objective = |w: &[f64], grad: &mut [f64]| -> f64 {
-            grad.iter_mut()
-                .zip(w)
-                .zip(&penalty)
-                .for_each(|((g, &x), &l)| *g = l * x);
+            grad.iter_mut().zip(w).zip(&penalty).for_each(|((g, &x), &l)| *g = l * x);
             let mut value: f64 = w.iter().zip(&penalty).map(|(x, l)| 0.5 * l * x * x).sum();
             for (r, &y) in labels.iter().enumerate() {
                 let span = row_offsets[r]..row_offsets[r + 1];
@@ -196,11 +161,7 @@ impl Logistic {
                 let p = 1.0 / (1.0 + (-z).exp());
                 // log(1 + e^-z) for y = 1 and log(1 + e^z) for y = 0, computed stably.
                 let signed = if y { z } else { -z };
-                value += (if signed > 0.0 {
-                    (-signed).exp().ln_1p()
-                } else {
-                    -signed + signed.exp().ln_1p()
-                }) / n_rows;
+                value += (if signed > 0.0 { (-signed).exp().ln_1p() } else { -signed + signed.exp().ln_1p() }) / n_rows;
                 let err = (p - if y { 1.0 } else { 0.0 }) / n_rows;
                 for (&c, &v) in cols[span.clone()].iter().zip(&vals[span]) {
                     grad[c as usize] += err * f64::from(v);
@@ -223,13 +184,7 @@ impl Logistic {
     }
 
     /// Emits (weight index, value) pairs for predicting `item` from `state`.
-    fn features_into(
-        &self,
-        state: &LogisticState,
-        item: u32,
-        kps: &[u32],
-        emit: &mut dyn FnMut(u32, f32),
-    ) {
+    fn features_into(&self, state: &LogisticState, item: u32, kps: &[u32], emit: &mut dyn FnMut(u32, f32)) {
         let f = self.features;
         emit(0, 1.0);
         if f.history {
@@ -240,10 +195,7 @@ impl Logistic {
             }
         }
         if let Some(irt) = &self.ability {
-            for (idx, value) in Self::ability_features(irt, state, item, kps)
-                .into_iter()
-                .enumerate()
-            {
+            for (idx, value) in Self::ability_features(irt, state, item, kps).into_iter().enumerate() {
                 if value != 0.0 {
                     emit(1 + N_HISTORY as u32 + idx as u32, value);
                 }
@@ -276,26 +228,15 @@ impl Logistic {
     }
 
     /// The learner's ability estimate, the Rasch log-odds of `item`, and the running surprise.
-    fn ability_features(
-        irt: &Irt,
-        state: &LogisticState,
-        item: u32,
-        kps: &[u32],
-    ) -> [f32; N_ABILITY] {
+    fn ability_features(irt: &Irt, state: &LogisticState, item: u32, kps: &[u32]) -> [f32; N_ABILITY] {
         let theta = state.theta.unwrap_or_else(|| irt.start());
-        [
-            theta.mean,
-            logit(irt.predict(&theta, item, kps)),
-            state.surprise,
-        ]
+        [theta.mean, logit(irt.predict(&theta, item, kps)), state.surprise]
     }
 
     /// The log-odds of a correct answer.
     pub fn log_odds(&self, state: &LogisticState, item: u32, kps: &[u32]) -> f32 {
         let mut z = 0.0;
-        self.features_into(state, item, kps, &mut |c, v| {
-            z += self.weights[c as usize] * v
-        });
+        self.features_into(state, item, kps, &mut |c, v| z += self.weights[c as usize] * v);
         z
     }
 }

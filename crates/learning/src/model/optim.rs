@@ -59,22 +59,14 @@ pub(crate) fn lbfgs(
         let mut step = 1.0;
         let mut accepted = false;
         for _ in 0..40 {
-            candidate
-                .iter_mut()
-                .zip(w.iter())
-                .zip(&direction)
-                .for_each(|((c, &x), &d)| {
-                    *c = x + step * d;
-                });
+            candidate.iter_mut().zip(w.iter()).zip(&direction).for_each(|((c, &x), &d)| {
+                *c = x + step * d;
+            });
             let candidate_value = objective(&candidate, &mut candidate_grad);
             if candidate_value.is_finite() && candidate_value <= value + 1e-4 * step * slope {
                 accepted = true;
                 let s: Vec<f64> = candidate.iter().zip(w.iter()).map(|(c, x)| c - x).collect();
-                let y: Vec<f64> = candidate_grad
-                    .iter()
-                    .zip(&grad)
-                    .map(|(gc, g)| gc - g)
-                    .collect();
+                let y: Vec<f64> = candidate_grad.iter().zip(&grad).map(|(gc, g)| gc - g).collect();
                 let sy = dot(&s, &y);
                 if sy > 1e-12 {
                     if s_hist.len() == memory {

@@ -61,10 +61,7 @@ fn recall_fades_to_the_desired_retention_on_the_due_date() {
     assert_eq!(scheduler.retrievability(&state, at_day(0)), 1.0);
     let due = scheduler.due(&state);
     let r = scheduler.retrievability(&state, due);
-    assert!(
-        (r - 0.9).abs() < 1e-3,
-        "retrievability on the due date is {r}"
-    );
+    assert!((r - 0.9).abs() < 1e-3, "retrievability on the due date is {r}");
     assert!(scheduler.retrievability(&state, at_day(30)) < r);
 }
 

@@ -2,13 +2,7 @@ use super::*;
 
 fn tiny_corpus() -> Corpus {
     let mut b = Corpus::builder(5, 3);
-    for (item, kp, y) in [
-        (0, 0, true),
-        (1, 1, false),
-        (0, 0, true),
-        (4, 2, false),
-        (3, 1, true),
-    ] {
+    for (item, kp, y) in [(0, 0, true), (1, 1, false), (0, 0, true), (4, 2, false), (3, 1, true)] {
         b.push(item, &[kp], y);
     }
     b.end_sequence();
@@ -21,18 +15,14 @@ fn tiny_corpus() -> Corpus {
 fn random_model(item_embedding: bool) -> Gru {
     let layout = Layout::new(4, 3, 5, 3, item_embedding);
     let mut rng = ChaCha8Rng::seed_from_u64(3);
-    let params = (0..layout.len)
-        .map(|_| rng.random_range(-0.5..0.5))
-        .collect();
+    let params = (0..layout.len).map(|_| rng.random_range(-0.5..0.5)).collect();
     Gru { layout, params }
 }
 
 fn total_loss(model: &Gru, corpus: &Corpus) -> f64 {
     let mut grad = vec![0.0; model.params.len()];
     let mut ws = Workspace::default();
-    (0..corpus.n_sequences())
-        .map(|s| model.backprop(corpus, s, &mut grad, &mut ws))
-        .sum()
+    (0..corpus.n_sequences()).map(|s| model.backprop(corpus, s, &mut grad, &mut ws)).sum()
 }
 
 #[test]
@@ -52,15 +42,11 @@ fn backpropagated_gradients_match_finite_differences() {
             plus.params[j] += eps;
             let mut minus = model.clone();
             minus.params[j] -= eps;
-            let numeric =
-                (total_loss(&plus, &corpus) - total_loss(&minus, &corpus)) / (2.0 * f64::from(eps));
+            let numeric = (total_loss(&plus, &corpus) - total_loss(&minus, &corpus)) / (2.0 * f64::from(eps));
             let diff = (numeric - f64::from(analytic)).abs() / (1.0 + numeric.abs());
             worst = worst.max(diff);
         }
-        assert!(
-            worst < 2e-3,
-            "largest relative gradient error {worst} (item_embedding {item_embedding})"
-        );
+        assert!(worst < 2e-3, "largest relative gradient error {worst} (item_embedding {item_embedding})");
     }
 }
 
