@@ -36,32 +36,94 @@ impl std::fmt::Display for Category {
 }
 
 const ZH_TERMS: &[(&str, Category)] = &[
-    ("血腥", Category::Violence), ("砍死", Category::Violence), ("杀人", Category::Violence), ("虐杀", Category::Violence),
-    ("肢解", Category::Violence), ("枪杀", Category::Violence), ("爆头", Category::Violence), ("屠杀", Category::Violence),
-    ("色情", Category::Sexual), ("裸体", Category::Sexual), ("性交", Category::Sexual), ("做爱", Category::Sexual),
-    ("黄片", Category::Sexual), ("强奸", Category::Sexual), ("援交", Category::Sexual), ("约炮", Category::Sexual),
-    ("自杀", Category::SelfHarm), ("割腕", Category::SelfHarm), ("自残", Category::SelfHarm), ("轻生", Category::SelfHarm),
-    ("跳楼", Category::SelfHarm), ("上吊", Category::SelfHarm),
-    ("毒品", Category::Drugs), ("吸毒", Category::Drugs), ("冰毒", Category::Drugs), ("海洛因", Category::Drugs),
-    ("大麻", Category::Drugs), ("摇头丸", Category::Drugs), ("可卡因", Category::Drugs), ("K粉", Category::Drugs),
-    ("傻逼", Category::Profanity), ("他妈的", Category::Profanity), ("操你", Category::Profanity), ("妈逼", Category::Profanity),
-    ("贱人", Category::Profanity), ("王八蛋", Category::Profanity), ("狗日的", Category::Profanity), ("滚蛋", Category::Profanity),
-    ("赌博", Category::Gambling), ("赌场", Category::Gambling), ("下注", Category::Gambling), ("博彩", Category::Gambling),
+    ("血腥", Category::Violence),
+    ("砍死", Category::Violence),
+    ("杀人", Category::Violence),
+    ("虐杀", Category::Violence),
+    ("肢解", Category::Violence),
+    ("枪杀", Category::Violence),
+    ("爆头", Category::Violence),
+    ("屠杀", Category::Violence),
+    ("色情", Category::Sexual),
+    ("裸体", Category::Sexual),
+    ("性交", Category::Sexual),
+    ("做爱", Category::Sexual),
+    ("黄片", Category::Sexual),
+    ("强奸", Category::Sexual),
+    ("援交", Category::Sexual),
+    ("约炮", Category::Sexual),
+    ("自杀", Category::SelfHarm),
+    ("割腕", Category::SelfHarm),
+    ("自残", Category::SelfHarm),
+    ("轻生", Category::SelfHarm),
+    ("跳楼", Category::SelfHarm),
+    ("上吊", Category::SelfHarm),
+    ("毒品", Category::Drugs),
+    ("吸毒", Category::Drugs),
+    ("冰毒", Category::Drugs),
+    ("海洛因", Category::Drugs),
+    ("大麻", Category::Drugs),
+    ("摇头丸", Category::Drugs),
+    ("可卡因", Category::Drugs),
+    ("K粉", Category::Drugs),
+    ("傻逼", Category::Profanity),
+    ("他妈的", Category::Profanity),
+    ("操你", Category::Profanity),
+    ("妈逼", Category::Profanity),
+    ("贱人", Category::Profanity),
+    ("王八蛋", Category::Profanity),
+    ("狗日的", Category::Profanity),
+    ("滚蛋", Category::Profanity),
+    ("赌博", Category::Gambling),
+    ("赌场", Category::Gambling),
+    ("下注", Category::Gambling),
+    ("博彩", Category::Gambling),
 ];
 
 const EN_TERMS: &[(&str, Category)] = &[
-    ("gore", Category::Violence), ("behead", Category::Violence), ("decapitate", Category::Violence), ("massacre", Category::Violence),
-    ("murder", Category::Violence), ("stab", Category::Violence), ("torture", Category::Violence), ("bloodbath", Category::Violence),
-    ("porn", Category::Sexual), ("porno", Category::Sexual), ("pornography", Category::Sexual), ("nude", Category::Sexual),
-    ("naked", Category::Sexual), ("sex", Category::Sexual), ("sexy", Category::Sexual), ("rape", Category::Sexual), ("erotic", Category::Sexual),
-    ("suicide", Category::SelfHarm), ("self-harm", Category::SelfHarm), ("kill yourself", Category::SelfHarm), ("cut yourself", Category::SelfHarm),
+    ("gore", Category::Violence),
+    ("behead", Category::Violence),
+    ("decapitate", Category::Violence),
+    ("massacre", Category::Violence),
+    ("murder", Category::Violence),
+    ("stab", Category::Violence),
+    ("torture", Category::Violence),
+    ("bloodbath", Category::Violence),
+    ("porn", Category::Sexual),
+    ("porno", Category::Sexual),
+    ("pornography", Category::Sexual),
+    ("nude", Category::Sexual),
+    ("naked", Category::Sexual),
+    ("sex", Category::Sexual),
+    ("sexy", Category::Sexual),
+    ("rape", Category::Sexual),
+    ("erotic", Category::Sexual),
+    ("suicide", Category::SelfHarm),
+    ("self-harm", Category::SelfHarm),
+    ("kill yourself", Category::SelfHarm),
+    ("cut yourself", Category::SelfHarm),
     ("overdose", Category::SelfHarm),
-    ("cocaine", Category::Drugs), ("heroin", Category::Drugs), ("meth", Category::Drugs), ("methamphetamine", Category::Drugs),
-    ("marijuana", Category::Drugs), ("weed", Category::Drugs), ("ecstasy", Category::Drugs), ("lsd", Category::Drugs),
-    ("fuck", Category::Profanity), ("fucking", Category::Profanity), ("shit", Category::Profanity), ("bitch", Category::Profanity),
-    ("bastard", Category::Profanity), ("asshole", Category::Profanity), ("damn", Category::Profanity), ("crap", Category::Profanity),
+    ("cocaine", Category::Drugs),
+    ("heroin", Category::Drugs),
+    ("meth", Category::Drugs),
+    ("methamphetamine", Category::Drugs),
+    ("marijuana", Category::Drugs),
+    ("weed", Category::Drugs),
+    ("ecstasy", Category::Drugs),
+    ("lsd", Category::Drugs),
+    ("fuck", Category::Profanity),
+    ("fucking", Category::Profanity),
+    ("shit", Category::Profanity),
+    ("bitch", Category::Profanity),
+    ("bastard", Category::Profanity),
+    ("asshole", Category::Profanity),
+    ("damn", Category::Profanity),
+    ("crap", Category::Profanity),
     ("slut", Category::Profanity),
-    ("gambling", Category::Gambling), ("gamble", Category::Gambling), ("casino", Category::Gambling), ("betting", Category::Gambling),
+    ("gambling", Category::Gambling),
+    ("gamble", Category::Gambling),
+    ("casino", Category::Gambling),
+    ("betting", Category::Gambling),
 ];
 
 /// One term found in a text.
@@ -80,7 +142,11 @@ pub fn scan(text: &str) -> Vec<Finding> {
     let mut findings = Vec::new();
     for &(term, category) in ZH_TERMS {
         for (offset, _) in text.match_indices(term) {
-            findings.push(Finding { category, term, offset });
+            findings.push(Finding {
+                category,
+                term,
+                offset,
+            });
         }
     }
     let lower = text.to_ascii_lowercase();
@@ -92,11 +158,21 @@ pub fn scan(text: &str) -> Vec<Finding> {
             // Whole word, or the word with a common ending (murders, stabbed, tortured).
             // A doubled final consonant is allowed before an ending (stabbed, betting).
             let last = &term[term.len() - 1..];
-            let rest_after_double = rest.strip_prefix(last).filter(|r| ["ed", "ing", "er"].iter().any(|e| r.starts_with(e)));
-            let ends_word = |rest: &str| ["", "s", "es", "ed", "d", "ing", "er", "ers"].into_iter().any(|e| rest.starts_with(e) && !rest[e.len()..].starts_with(is_word));
+            let rest_after_double = rest
+                .strip_prefix(last)
+                .filter(|r| ["ed", "ing", "er"].iter().any(|e| r.starts_with(e)));
+            let ends_word = |rest: &str| {
+                ["", "s", "es", "ed", "d", "ing", "er", "ers"]
+                    .into_iter()
+                    .any(|e| rest.starts_with(e) && !rest[e.len()..].starts_with(is_word))
+            };
             let after_ok = ends_word(rest) || rest_after_double.is_some_and(ends_word);
             if before_ok && after_ok {
-                findings.push(Finding { category, term, offset });
+                findings.push(Finding {
+                    category,
+                    term,
+                    offset,
+                });
             }
         }
     }
@@ -107,5 +183,7 @@ pub fn scan(text: &str) -> Vec<Finding> {
 
 /// The first finding whose category is in `blocked`, if any.
 pub fn first_blocked(text: &str, blocked: &[Category]) -> Option<Finding> {
-    scan(text).into_iter().find(|f| blocked.contains(&f.category))
+    scan(text)
+        .into_iter()
+        .find(|f| blocked.contains(&f.category))
 }

@@ -42,9 +42,21 @@ impl StageRules {
     pub fn recommended(stage: Stage) -> StageRules {
         use Category::*;
         match stage {
-            Stage::Primary => StageRules { open_ended_for_pupils: false, blocked_categories: vec![Violence, Sexual, SelfHarm, Drugs, Profanity, Gambling], max_output_chars: 1500 },
-            Stage::JuniorSecondary => StageRules { open_ended_for_pupils: true, blocked_categories: vec![Violence, Sexual, SelfHarm, Drugs, Profanity, Gambling], max_output_chars: 3000 },
-            Stage::SeniorSecondary => StageRules { open_ended_for_pupils: true, blocked_categories: vec![Sexual, SelfHarm, Drugs, Profanity, Gambling], max_output_chars: 6000 },
+            Stage::Primary => StageRules {
+                open_ended_for_pupils: false,
+                blocked_categories: vec![Violence, Sexual, SelfHarm, Drugs, Profanity, Gambling],
+                max_output_chars: 1500,
+            },
+            Stage::JuniorSecondary => StageRules {
+                open_ended_for_pupils: true,
+                blocked_categories: vec![Violence, Sexual, SelfHarm, Drugs, Profanity, Gambling],
+                max_output_chars: 3000,
+            },
+            Stage::SeniorSecondary => StageRules {
+                open_ended_for_pupils: true,
+                blocked_categories: vec![Sexual, SelfHarm, Drugs, Profanity, Gambling],
+                max_output_chars: 6000,
+            },
         }
     }
 }
@@ -74,12 +86,20 @@ impl GenerationPolicy {
 
     /// Refuses unless prompts may leave the box.
     pub fn check_remote(&self) -> Result<(), GuardError> {
-        if self.remote_endpoint_allowed { Ok(()) } else { Err(GuardError::RemoteNotAllowed) }
+        if self.remote_endpoint_allowed {
+            Ok(())
+        } else {
+            Err(GuardError::RemoteNotAllowed)
+        }
     }
 
     /// Refuses open-ended generation started by a pupil of `stage` when the rules forbid it.
     pub fn check_pupil_open_ended(&self, stage: Stage) -> Result<(), GuardError> {
-        if self.rules(stage).open_ended_for_pupils { Ok(()) } else { Err(GuardError::OpenEndedNotAllowed(stage)) }
+        if self.rules(stage).open_ended_for_pupils {
+            Ok(())
+        } else {
+            Err(GuardError::OpenEndedNotAllowed(stage))
+        }
     }
 
     /// Checks text before a pupil of `stage` sees it: filtered categories and length.
@@ -87,7 +107,9 @@ impl GenerationPolicy {
     pub fn check_for_pupil<'t>(&self, stage: Stage, text: &'t str) -> Result<&'t str, GuardError> {
         let rules = self.rules(stage);
         if let Some(finding) = filter::first_blocked(text, &rules.blocked_categories) {
-            return Err(GuardError::Filtered { category: finding.category });
+            return Err(GuardError::Filtered {
+                category: finding.category,
+            });
         }
         Ok(match text.char_indices().nth(rules.max_output_chars) {
             Some((cut, _)) => &text[..cut],

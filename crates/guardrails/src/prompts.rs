@@ -15,11 +15,19 @@ pub struct Prompt {
 }
 
 fn bullet_list(items: &[String]) -> String {
-    items.iter().map(|i| format!("- {}", i.trim())).collect::<Vec<_>>().join("\n")
+    items
+        .iter()
+        .map(|i| format!("- {}", i.trim()))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn non_empty(what: &str, value: &str) -> Result<(), GuardError> {
-    if value.trim().is_empty() { Err(GuardError::InvalidInput(format!("{what} is empty"))) } else { Ok(()) }
+    if value.trim().is_empty() {
+        Err(GuardError::InvalidInput(format!("{what} is empty")))
+    } else {
+        Ok(())
+    }
 }
 
 /// A lesson-plan draft for one class period.
@@ -45,13 +53,22 @@ pub fn lesson_plan(language: Language, input: &LessonPlanInput) -> Result<Prompt
     non_empty("subject", &input.subject)?;
     non_empty("grade", &input.grade)?;
     if input.knowledge_points.iter().all(|k| k.trim().is_empty()) {
-        return Err(GuardError::InvalidInput("at least one knowledge point is needed".into()));
+        return Err(GuardError::InvalidInput(
+            "at least one knowledge point is needed".into(),
+        ));
     }
     if !(10..=120).contains(&input.minutes) {
-        return Err(GuardError::InvalidInput(format!("a period of {} minutes is outside 10..=120", input.minutes)));
+        return Err(GuardError::InvalidInput(format!(
+            "a period of {} minutes is outside 10..=120",
+            input.minutes
+        )));
     }
     let points = bullet_list(&input.knowledge_points);
-    let items = if input.practice_items.is_empty() { String::new() } else { bullet_list(&input.practice_items) };
+    let items = if input.practice_items.is_empty() {
+        String::new()
+    } else {
+        bullet_list(&input.practice_items)
+    };
     Ok(match language {
         Language::ZhCn => Prompt {
             system: "你是一位经验丰富的中国中小学教师，帮助同事起草教案。教案只是草稿，教师会修改后使用。用简体中文回答，条理清楚，不编造学生信息。".into(),
@@ -88,7 +105,10 @@ pub struct MisconceptionInput {
 }
 
 /// Misconception-feedback prompt.
-pub fn misconception_feedback(language: Language, input: &MisconceptionInput) -> Result<Prompt, GuardError> {
+pub fn misconception_feedback(
+    language: Language,
+    input: &MisconceptionInput,
+) -> Result<Prompt, GuardError> {
     non_empty("question", &input.question)?;
     non_empty("expected answer", &input.expected_answer)?;
     non_empty("pupil answer", &input.pupil_answer)?;
@@ -104,12 +124,26 @@ pub fn misconception_feedback(language: Language, input: &MisconceptionInput) ->
     };
     Ok(match language {
         Language::ZhCn => Prompt {
-            system: format!("你是一位耐心的老师，正在给{audience_zh}写反馈。指出答案背后可能的误解，给一个提示或反问，帮助学生自己想明白。绝对不要说出正确答案，也不要给出完整解题过程。不超过三句话。"),
-            user: format!("题目：{}\n正确答案（只给你看，不能告诉学生）：{}\n学生的答案：{}\n请写给学生的反馈：", input.question.trim(), input.expected_answer.trim(), input.pupil_answer.trim()),
+            system: format!(
+                "你是一位耐心的老师，正在给{audience_zh}写反馈。指出答案背后可能的误解，给一个提示或反问，帮助学生自己想明白。绝对不要说出正确答案，也不要给出完整解题过程。不超过三句话。"
+            ),
+            user: format!(
+                "题目：{}\n正确答案（只给你看，不能告诉学生）：{}\n学生的答案：{}\n请写给学生的反馈：",
+                input.question.trim(),
+                input.expected_answer.trim(),
+                input.pupil_answer.trim()
+            ),
         },
         Language::En => Prompt {
-            system: format!("You are a patient teacher writing feedback for {audience_en}. Name the likely misconception behind the answer and give one hint or question that helps the pupil find the answer themselves. Never state the correct answer or a full worked solution. At most three sentences."),
-            user: format!("Question: {}\nCorrect answer (for you only, never tell the pupil): {}\nPupil's answer: {}\nFeedback to the pupil:", input.question.trim(), input.expected_answer.trim(), input.pupil_answer.trim()),
+            system: format!(
+                "You are a patient teacher writing feedback for {audience_en}. Name the likely misconception behind the answer and give one hint or question that helps the pupil find the answer themselves. Never state the correct answer or a full worked solution. At most three sentences."
+            ),
+            user: format!(
+                "Question: {}\nCorrect answer (for you only, never tell the pupil): {}\nPupil's answer: {}\nFeedback to the pupil:",
+                input.question.trim(),
+                input.expected_answer.trim(),
+                input.pupil_answer.trim()
+            ),
         },
     })
 }
@@ -117,7 +151,12 @@ pub fn misconception_feedback(language: Language, input: &MisconceptionInput) ->
 /// Whether feedback gives away the expected answer verbatim (ignoring case and spaces).
 /// Very short answers (one character, e.g. "7" or "B") are checked as whole tokens only.
 pub fn reveals_answer(feedback: &str, expected_answer: &str) -> bool {
-    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect::<String>();
+    let squash = |s: &str| {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
     let answer = squash(expected_answer);
     if answer.is_empty() {
         return false;
@@ -125,14 +164,22 @@ pub fn reveals_answer(feedback: &str, expected_answer: &str) -> bool {
     if answer.chars().count() > 1 {
         return squash(feedback).contains(&answer);
     }
-    feedback.split(|c: char| !c.is_alphanumeric()).any(|token| token.to_lowercase() == answer)
+    feedback
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|token| token.to_lowercase() == answer)
 }
 
 /// Rewrite a text for a target reading level.
-pub fn reading_level_rewrite(language: Language, text: &str, target_grade: u8) -> Result<Prompt, GuardError> {
+pub fn reading_level_rewrite(
+    language: Language,
+    text: &str,
+    target_grade: u8,
+) -> Result<Prompt, GuardError> {
     non_empty("text", text)?;
     if !(1..=12).contains(&target_grade) {
-        return Err(GuardError::InvalidInput(format!("grade {target_grade} is outside 1..=12")));
+        return Err(GuardError::InvalidInput(format!(
+            "grade {target_grade} is outside 1..=12"
+        )));
     }
     Ok(match language {
         Language::ZhCn => Prompt {
@@ -164,9 +211,16 @@ pub struct StorybookInput {
 pub fn storybook(language: Language, input: &StorybookInput) -> Result<Prompt, GuardError> {
     non_empty("theme", &input.theme)?;
     if !(1..=12).contains(&input.pages) || !(1..=12).contains(&input.grade) {
-        return Err(GuardError::InvalidInput("pages and grade must be within 1..=12".into()));
+        return Err(GuardError::InvalidInput(
+            "pages and grade must be within 1..=12".into(),
+        ));
     }
-    let words = input.words.iter().map(|w| w.trim()).filter(|w| !w.is_empty()).collect::<Vec<_>>();
+    let words = input
+        .words
+        .iter()
+        .map(|w| w.trim())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>();
     Ok(match language {
         Language::ZhCn => Prompt {
             system: "你为儿童写温暖、积极、适合课堂的短故事。不写暴力、恐怖或不适合儿童的内容。".into(),
@@ -201,32 +255,65 @@ pub fn parse_storybook(reply: &str) -> Vec<StoryPage> {
     let mut pages = Vec::new();
     for line in reply.lines().map(str::trim) {
         let line = line.trim_start_matches(['*', '#', ' ']);
-        let (number, rest) = if let Some(rest) = line.strip_prefix("Page ").or_else(|| line.strip_prefix("page ")) {
+        let (number, rest) = if let Some(rest) = line
+            .strip_prefix("Page ")
+            .or_else(|| line.strip_prefix("page "))
+        {
             let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            (digits.parse::<u32>().ok(), rest[digits.len()..].trim_start_matches(['*', ':', '：', '.', ' ']))
+            (
+                digits.parse::<u32>().ok(),
+                rest[digits.len()..].trim_start_matches(['*', ':', '：', '.', ' ']),
+            )
         } else if let Some(rest) = line.strip_prefix('第') {
             let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
             let after = &rest[digits.len()..];
-            (digits.parse::<u32>().ok().filter(|_| after.starts_with('页')), after.trim_start_matches(['页', ':', '：', ' ', '*']))
+            (
+                digits
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|_| after.starts_with('页')),
+                after.trim_start_matches(['页', ':', '：', ' ', '*']),
+            )
         } else {
             (None, line)
         };
         let Some(number) = number else { continue };
         let (text, picture) = match rest.find(['(', '（']) {
             Some(i) => {
-                let inner = rest[i..].trim_start_matches(['(', '（']).trim_end_matches([')', '）']);
-                let inner = inner.trim_start_matches("Picture:").trim_start_matches("画面：").trim_start_matches("画面:").trim();
-                (rest[..i].trim().to_owned(), Some(inner.to_owned()).filter(|p| !p.is_empty()))
+                let inner = rest[i..]
+                    .trim_start_matches(['(', '（'])
+                    .trim_end_matches([')', '）']);
+                let inner = inner
+                    .trim_start_matches("Picture:")
+                    .trim_start_matches("画面：")
+                    .trim_start_matches("画面:")
+                    .trim();
+                (
+                    rest[..i].trim().to_owned(),
+                    Some(inner.to_owned()).filter(|p| !p.is_empty()),
+                )
             }
             None => (rest.trim().to_owned(), None),
         };
-        pages.push(StoryPage { number, text, picture });
+        pages.push(StoryPage {
+            number,
+            text,
+            picture,
+        });
     }
     pages
 }
 
 /// Words of the list the story does not use (case-insensitive).
 pub fn missing_words<'w>(pages: &[StoryPage], words: &'w [String]) -> Vec<&'w str> {
-    let all = pages.iter().map(|p| p.text.to_lowercase()).collect::<Vec<_>>().join("\n");
-    words.iter().map(|w| w.trim()).filter(|w| !w.is_empty() && !all.contains(&w.to_lowercase())).collect()
+    let all = pages
+        .iter()
+        .map(|p| p.text.to_lowercase())
+        .collect::<Vec<_>>()
+        .join("\n");
+    words
+        .iter()
+        .map(|w| w.trim())
+        .filter(|w| !w.is_empty() && !all.contains(&w.to_lowercase()))
+        .collect()
 }

@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used)]
+
 use base::{PersonId, Timestamp};
 use expect_test::{Expect, expect};
 
@@ -9,11 +11,23 @@ use crate::prompts::{self, LessonPlanInput, MisconceptionInput, StorybookInput};
 use crate::{GuardError, Language};
 
 fn check_redaction(text: &str, names: &[&str], ids: &[&str], expect: Expect) {
-    let known = KnownPersonalData { names: names.iter().map(|s| (*s).to_owned()).collect(), ids: ids.iter().map(|s| (*s).to_owned()).collect() };
+    let known = KnownPersonalData {
+        names: names.iter().map(|s| (*s).to_owned()).collect(),
+        ids: ids.iter().map(|s| (*s).to_owned()).collect(),
+    };
     let redacted = redact(text, &known);
-    let mapping = redacted.mapping().iter().map(|(p, o)| format!("{p}={o}")).collect::<Vec<_>>().join(" ");
+    let mapping = redacted
+        .mapping()
+        .iter()
+        .map(|(p, o)| format!("{p}={o}"))
+        .collect::<Vec<_>>()
+        .join(" ");
     expect.assert_eq(&format!("{}\n{mapping}", redacted.text));
-    assert_eq!(redacted.restore(&redacted.text), text, "restoration must give back the original");
+    assert_eq!(
+        redacted.restore(&redacted.text),
+        text,
+        "restoration must give back the original"
+    );
 }
 
 #[test]
@@ -42,32 +56,62 @@ fn phones_emails_and_identity_numbers_are_found_without_a_roster() {
 
 #[test]
 fn english_names_match_whole_words_only() {
-    check_redaction("Ann and Annabel met Ann.", &["Ann"], &[], expect![[r#"
+    check_redaction(
+        "Ann and Annabel met Ann.",
+        &["Ann"],
+        &[],
+        expect![[r#"
         [NAME_1] and Annabel met [NAME_1].
-        [NAME_1]=Ann"#]]);
+        [NAME_1]=Ann"#]],
+    );
 }
 
 #[test]
 fn restoration_accepts_placeholders_the_model_reworded() {
-    let known = KnownPersonalData { names: (1..=10).map(|i| format!("Pupil{i}x")).collect(), ids: vec![] };
-    let redacted = redact(&(1..=10).map(|i| format!("Pupil{i}x")).collect::<Vec<_>>().join(" "), &known);
-    assert_eq!(redacted.restore("【NAME_1】 and NAME_10 and [NAME_2]."), "Pupil1x and Pupil10x and Pupil2x.");
+    let known = KnownPersonalData {
+        names: (1..=10).map(|i| format!("Pupil{i}x")).collect(),
+        ids: vec![],
+    };
+    let redacted = redact(
+        &(1..=10)
+            .map(|i| format!("Pupil{i}x"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        &known,
+    );
+    assert_eq!(
+        redacted.restore("【NAME_1】 and NAME_10 and [NAME_2]."),
+        "Pupil1x and Pupil10x and Pupil2x."
+    );
 }
 
 fn check_scan(text: &str, expect: Expect) {
-    let found = filter::scan(text).iter().map(|f| format!("{}:{}@{}", f.category, f.term, f.offset)).collect::<Vec<_>>().join(", ");
+    let found = filter::scan(text)
+        .iter()
+        .map(|f| format!("{}:{}@{}", f.category, f.term, f.offset))
+        .collect::<Vec<_>>()
+        .join(", ");
     expect.assert_eq(&found);
 }
 
 #[test]
 fn the_filter_finds_chinese_and_english_terms() {
-    check_scan("他说了一句他妈的，还提到赌博。", expect!["profanity:他妈的@15, gambling:赌博@36"]);
-    check_scan("The film showed a murder; he was stabbed. Damn!", expect!["violence:murder@18, violence:stab@33, profanity:damn@42"]);
+    check_scan(
+        "他说了一句他妈的，还提到赌博。",
+        expect!["profanity:他妈的@15, gambling:赌博@36"],
+    );
+    check_scan(
+        "The film showed a murder; he was stabbed. Damn!",
+        expect!["violence:murder@18, violence:stab@33, profanity:damn@42"],
+    );
 }
 
 #[test]
 fn the_filter_ignores_innocent_words_that_contain_terms() {
-    check_scan("杀菌 消毒；a stable scrap of Sussex sextant, hello Scunthorpe classes", expect![""]);
+    check_scan(
+        "杀菌 消毒；a stable scrap of Sussex sextant, hello Scunthorpe classes",
+        expect![""],
+    );
 }
 
 fn policy() -> GenerationPolicy {
@@ -82,8 +126,14 @@ fn policy() -> GenerationPolicy {
 #[test]
 fn primary_pupils_get_no_open_ended_generation_by_default() {
     let policy = policy();
-    assert_eq!(policy.check_pupil_open_ended(Stage::Primary), Err(GuardError::OpenEndedNotAllowed(Stage::Primary)));
-    assert_eq!(policy.check_pupil_open_ended(Stage::JuniorSecondary), Ok(()));
+    assert_eq!(
+        policy.check_pupil_open_ended(Stage::Primary),
+        Err(GuardError::OpenEndedNotAllowed(Stage::Primary))
+    );
+    assert_eq!(
+        policy.check_pupil_open_ended(Stage::JuniorSecondary),
+        Ok(())
+    );
     assert_eq!(policy.check_remote(), Err(GuardError::RemoteNotAllowed));
 }
 
@@ -91,10 +141,25 @@ fn primary_pupils_get_no_open_ended_generation_by_default() {
 fn stage_rules_decide_what_pupils_see() {
     let policy = policy();
     let history = "The massacre of 1937 is remembered every year.";
-    assert_eq!(policy.check_for_pupil(Stage::JuniorSecondary, history), Err(GuardError::Filtered { category: Category::Violence }));
-    assert_eq!(policy.check_for_pupil(Stage::SeniorSecondary, history), Ok(history));
+    assert_eq!(
+        policy.check_for_pupil(Stage::JuniorSecondary, history),
+        Err(GuardError::Filtered {
+            category: Category::Violence
+        })
+    );
+    assert_eq!(
+        policy.check_for_pupil(Stage::SeniorSecondary, history),
+        Ok(history)
+    );
     let long = "字".repeat(2000);
-    assert_eq!(policy.check_for_pupil(Stage::Primary, &long).unwrap().chars().count(), 1500);
+    assert_eq!(
+        policy
+            .check_for_pupil(Stage::Primary, &long)
+            .unwrap()
+            .chars()
+            .count(),
+        1500
+    );
 }
 
 #[test]
@@ -107,7 +172,10 @@ fn machine_written_text_reaches_pupils_only_after_approval() {
     text.edit("改过的稿".into());
     text.approve(teacher.clone(), at.plus_seconds(60));
     assert_eq!(text.for_pupils(), Ok("改过的稿"));
-    assert!(matches!(text.provenance(), Provenance::TeacherApproved { edited: true, .. }));
+    assert!(matches!(
+        text.provenance(),
+        Provenance::TeacherApproved { edited: true, .. }
+    ));
     text.edit("approved words changed".into());
     assert_eq!(text.for_pupils(), Err(GuardError::NotApproved));
 }
@@ -137,26 +205,62 @@ fn lesson_plan_prompts_carry_points_items_and_timing() {
         4. 分层指导：对基础较弱的学生；对学有余力的学生
         5. 课后反思要点"#]]
     .assert_eq(&prompt.user);
-    let english = prompts::lesson_plan(Language::En, &LessonPlanInput { subject: "Science".into(), grade: "Grade 5".into(), ..input.clone() }).unwrap();
-    assert!(english.user.starts_with("Draft a 45-minute lesson plan for Grade 5 Science."));
-    let empty = LessonPlanInput { knowledge_points: vec![" ".into()], ..input };
-    assert!(matches!(prompts::lesson_plan(Language::En, &empty), Err(GuardError::InvalidInput(_))));
+    let english = prompts::lesson_plan(
+        Language::En,
+        &LessonPlanInput {
+            subject: "Science".into(),
+            grade: "Grade 5".into(),
+            ..input.clone()
+        },
+    )
+    .unwrap();
+    assert!(
+        english
+            .user
+            .starts_with("Draft a 45-minute lesson plan for Grade 5 Science.")
+    );
+    let empty = LessonPlanInput {
+        knowledge_points: vec![" ".into()],
+        ..input
+    };
+    assert!(matches!(
+        prompts::lesson_plan(Language::En, &empty),
+        Err(GuardError::InvalidInput(_))
+    ));
 }
 
 #[test]
 fn misconception_prompts_forbid_the_answer_and_replies_are_checked_for_it() {
-    let input = MisconceptionInput { question: "3/4 + 1/4 = ?".into(), expected_answer: "1".into(), pupil_answer: "4/8".into(), stage: Stage::Primary };
+    let input = MisconceptionInput {
+        question: "3/4 + 1/4 = ?".into(),
+        expected_answer: "1".into(),
+        pupil_answer: "4/8".into(),
+        stage: Stage::Primary,
+    };
     let prompt = prompts::misconception_feedback(Language::En, &input).unwrap();
     assert!(prompt.system.contains("Never state the correct answer"));
     assert!(prompts::reveals_answer("The answer is 1.", "1"));
-    assert!(!prompts::reveals_answer("Did you add the bottom numbers too? Look at the denominators again.", "1"));
+    assert!(!prompts::reveals_answer(
+        "Did you add the bottom numbers too? Look at the denominators again.",
+        "1"
+    ));
     assert!(prompts::reveals_answer("答案是光合 作用", "光合作用"));
 }
 
 #[test]
 fn storybook_replies_are_parsed_into_pages_and_checked_for_words() {
-    let input = StorybookInput { theme: "春天".into(), words: vec!["花".into(), "小鸟".into(), "彩虹".into()], pages: 2, grade: 2 };
-    assert!(prompts::storybook(Language::ZhCn, &input).unwrap().user.contains("花、小鸟、彩虹"));
+    let input = StorybookInput {
+        theme: "春天".into(),
+        words: vec!["花".into(), "小鸟".into(), "彩虹".into()],
+        pages: 2,
+        grade: 2,
+    };
+    assert!(
+        prompts::storybook(Language::ZhCn, &input)
+            .unwrap()
+            .user
+            .contains("花、小鸟、彩虹")
+    );
     let reply = "好的！\n第1页：春天来了，花开了。（画面：满地小花）\n**第2页：** 小鸟在唱歌。\nPage 3: The end (Picture: a rainbow)";
     let pages = prompts::parse_storybook(reply);
     expect![[r#"
@@ -189,5 +293,10 @@ fn storybook_replies_are_parsed_into_pages_and_checked_for_words() {
 #[test]
 fn rewrite_prompts_reject_impossible_grades() {
     assert!(prompts::reading_level_rewrite(Language::En, "Text.", 13).is_err());
-    assert!(prompts::reading_level_rewrite(Language::ZhCn, "课文。", 3).unwrap().user.contains("3年级"));
+    assert!(
+        prompts::reading_level_rewrite(Language::ZhCn, "课文。", 3)
+            .unwrap()
+            .user
+            .contains("3年级")
+    );
 }

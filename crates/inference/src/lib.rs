@@ -85,7 +85,10 @@ pub struct ChatMessage {
 impl ChatMessage {
     /// A message from `role`.
     pub fn new(role: Role, content: impl Into<String>) -> ChatMessage {
-        ChatMessage { role, content: content.into() }
+        ChatMessage {
+            role,
+            content: content.into(),
+        }
     }
 }
 
@@ -151,7 +154,9 @@ pub enum Error {
         path: PathBuf,
     },
     /// The weight file's sha256 differs from the pinned one.
-    #[error("model file {path} is corrupt: sha256 {actual}, expected {expected}; delete it and run `inkstone models fetch`")]
+    #[error(
+        "model file {path} is corrupt: sha256 {actual}, expected {expected}; delete it and run `inkstone models fetch`"
+    )]
     ChecksumMismatch {
         /// The file.
         path: PathBuf,
@@ -178,7 +183,9 @@ pub enum Error {
         source: std::io::Error,
     },
     /// The prompt does not fit the model's context window.
-    #[error("prompt has {n_prompt} tokens but the context holds {n_ctx} (with {max_tokens} reserved for the reply); shorten the input")]
+    #[error(
+        "prompt has {n_prompt} tokens but the context holds {n_ctx} (with {max_tokens} reserved for the reply); shorten the input"
+    )]
     PromptTooLong {
         /// Tokens in the rendered prompt.
         n_prompt: u32,
@@ -188,7 +195,9 @@ pub enum Error {
         max_tokens: u32,
     },
     /// The CPU lacks instructions the bundled llama.cpp was compiled for.
-    #[error("this CPU lacks {missing:?}, which local text generation needs (an x86-64 CPU with AVX2, FMA and F16C: Intel Haswell/2013 or AMD Zen and later); use a remote endpoint instead")]
+    #[error(
+        "this CPU lacks {missing:?}, which local text generation needs (an x86-64 CPU with AVX2, FMA and F16C: Intel Haswell/2013 or AMD Zen and later); use a remote endpoint instead"
+    )]
     UnsupportedCpu {
         /// Missing instruction-set extensions.
         missing: Vec<&'static str>,

@@ -33,12 +33,18 @@ pub struct LlamaRunner {
 
 impl std::fmt::Debug for LlamaRunner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LlamaRunner").field("name", &self.name).field("n_ctx", &self.n_ctx).finish_non_exhaustive()
+        f.debug_struct("LlamaRunner")
+            .field("name", &self.name)
+            .field("n_ctx", &self.n_ctx)
+            .finish_non_exhaustive()
     }
 }
 
 fn backend_error(what: &str) -> impl Fn(&dyn std::fmt::Display) -> Error + '_ {
-    move |e| Error::Backend { what: what.to_owned(), reason: e.to_string() }
+    move |e| Error::Backend {
+        what: what.to_owned(),
+        reason: e.to_string(),
+    }
 }
 
 impl LlamaRunner {
@@ -53,24 +59,50 @@ impl LlamaRunner {
             Ok(mut file) => {
                 use std::io::Read;
                 if file.read_exact(&mut magic).is_err() || &magic != b"GGUF" {
-                    return Err(Error::ModelFormat { path: path.to_path_buf(), reason: "not a GGUF file".into() });
+                    return Err(Error::ModelFormat {
+                        path: path.to_path_buf(),
+                        reason: "not a GGUF file".into(),
+                    });
                 }
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Error::ModelMissing { path: path.to_path_buf() }),
-            Err(source) => return Err(Error::Io { path: path.to_path_buf(), source }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::ModelMissing {
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(source) => {
+                return Err(Error::Io {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
         }
-        let n_ctx_nonzero = NonZeroU32::new(n_ctx).ok_or_else(|| Error::InvalidRequest("context size must be positive".into()))?;
-        let n_threads = i32::try_from(n_threads.max(1)).map_err(|_| Error::InvalidRequest("too many threads".into()))?;
-        let mut backend = LlamaBackend::init().map_err(|e| backend_error("starting llama.cpp")(&e))?;
+        let n_ctx_nonzero = NonZeroU32::new(n_ctx)
+            .ok_or_else(|| Error::InvalidRequest("context size must be positive".into()))?;
+        let n_threads = i32::try_from(n_threads.max(1))
+            .map_err(|_| Error::InvalidRequest("too many threads".into()))?;
+        let mut backend =
+            LlamaBackend::init().map_err(|e| backend_error("starting llama.cpp")(&e))?;
         backend.void_logs();
         let model = LlamaModel::load_from_file(&backend, path, &LlamaModelParams::default())
-            .map_err(|e| Error::ModelFormat { path: path.to_path_buf(), reason: format!("llama.cpp could not load it: {e}") })?;
+            .map_err(|e| Error::ModelFormat {
+                path: path.to_path_buf(),
+                reason: format!("llama.cpp could not load it: {e}"),
+            })?;
         let template = model.chat_template(None).ok();
-        let name = model
-            .meta_val_str("general.name")
-            .unwrap_or_else(|_| path.file_stem().map_or_else(|| "local".to_owned(), |s| s.to_string_lossy().into_owned()));
+        let name = model.meta_val_str("general.name").unwrap_or_else(|_| {
+            path.file_stem()
+                .map_or_else(|| "local".to_owned(), |s| s.to_string_lossy().into_owned())
+        });
         let n_ctx = n_ctx_nonzero.get().min(model.n_ctx_train());
-        Ok(LlamaRunner { backend, model, template, name, n_ctx, n_threads })
+        Ok(LlamaRunner {
+            backend,
+            model,
+            template,
+            name,
+            n_ctx,
+            n_threads,
+        })
     }
 
     /// `general.name` from the file.
@@ -103,7 +135,11 @@ impl LlamaRunner {
         // A GGUF without a usable template gets ChatML, which most small instruct models know.
         let mut prompt = String::new();
         for m in &request.messages {
-            prompt.push_str(&format!("<|im_start|>{}\n{}<|im_end|>\n", role(m.role), m.content));
+            prompt.push_str(&format!(
+                "<|im_start|>{}\n{}<|im_end|>\n",
+                role(m.role),
+                m.content
+            ));
         }
         prompt.push_str("<|im_start|>assistant\n");
         Ok(prompt)
@@ -124,19 +160,29 @@ impl LlamaRunner {
         let tokens = self.prompt_tokens(request)?;
         let n_prompt = u32::try_from(tokens.len()).unwrap_or(u32::MAX);
         if tokens.is_empty() || n_prompt.saturating_add(request.max_tokens) > self.n_ctx {
-            return Err(Error::PromptTooLong { n_prompt, n_ctx: self.n_ctx, max_tokens: request.max_tokens });
+            return Err(Error::PromptTooLong {
+                n_prompt,
+                n_ctx: self.n_ctx,
+                max_tokens: request.max_tokens,
+            });
         }
         let params = LlamaContextParams::default()
             .with_n_ctx(NonZeroU32::new(self.n_ctx))
             .with_n_batch(u32::try_from(BATCH).expect("small constant"))
             .with_n_threads(self.n_threads)
             .with_n_threads_batch(self.n_threads);
-        let mut ctx = self.model.new_context(&self.backend, params).map_err(|e| backend_error("creating a llama.cpp context")(&e))?;
+        let mut ctx = self
+            .model
+            .new_context(&self.backend, params)
+            .map_err(|e| backend_error("creating a llama.cpp context")(&e))?;
 
         let mut sampler = {
             let mut chain = Vec::new();
             if let Some(grammar) = &request.grammar {
-                chain.push(LlamaSampler::grammar(&self.model, grammar, "root").map_err(|e| Error::InvalidRequest(format!("grammar rejected: {e}")))?);
+                chain.push(
+                    LlamaSampler::grammar(&self.model, grammar, "root")
+                        .map_err(|e| Error::InvalidRequest(format!("grammar rejected: {e}")))?,
+                );
             }
             if request.temperature <= 0.0 {
                 chain.push(LlamaSampler::greedy());
@@ -155,7 +201,9 @@ impl LlamaRunner {
             let last_chunk = (chunk_idx + 1) * BATCH >= tokens.len();
             for (i, &token) in chunk.iter().enumerate() {
                 let pos = i32::try_from(chunk_idx * BATCH + i).expect("bounded by n_ctx");
-                batch.add(token, pos, &[0], last_chunk && i == chunk.len() - 1).map_err(|e| decode(&e))?;
+                batch
+                    .add(token, pos, &[0], last_chunk && i == chunk.len() - 1)
+                    .map_err(|e| decode(&e))?;
             }
             ctx.decode(&mut batch).map_err(|e| decode(&e))?;
         }
@@ -178,6 +226,11 @@ impl LlamaRunner {
             pos += 1;
             ctx.decode(&mut batch).map_err(|e| decode(&e))?;
         }
-        Ok(Generation { text: String::from_utf8_lossy(&bytes).trim().to_owned(), prompt_tokens: n_prompt, completion_tokens: n_generated, finish_reason })
+        Ok(Generation {
+            text: String::from_utf8_lossy(&bytes).trim().to_owned(),
+            prompt_tokens: n_prompt,
+            completion_tokens: n_generated,
+            finish_reason,
+        })
     }
 }

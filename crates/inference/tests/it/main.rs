@@ -5,6 +5,8 @@
 //! fetched there with the crate's own fetcher, and a test fails with a clear message when that
 //! is impossible. Nothing is skipped.
 
+#![allow(clippy::unwrap_used)]
+
 mod e5;
 mod fetch;
 #[cfg(feature = "llama")]
