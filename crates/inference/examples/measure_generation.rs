@@ -19,6 +19,15 @@ fn vm_hwm_kib(pid: u32) -> Option<u64> {
         .ok()
 }
 
+/// User + system CPU seconds of a process (Linux clock ticks are 1/100 s).
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    // After the command name: state is field 0, utime field 11, stime field 12.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let model = args
@@ -72,15 +81,19 @@ fn main() -> anyhow::Result<()> {
             ..request.clone()
         })?;
         let prefill = t.elapsed().as_secs_f64();
+        let pid = generator.pid().unwrap_or(0);
+        let cpu_before = cpu_seconds(pid);
         let t = Instant::now();
         let generation = generator.generate(&request)?;
         let total = t.elapsed().as_secs_f64();
+        let cpu = cpu_seconds(pid) - cpu_before;
         let decode_tps =
             f64::from(generation.completion_tokens.saturating_sub(1)) / (total - prefill).max(1e-9);
         println!(
-            "{label}: prompt {n_prompt} tok in {prefill:.2} s ({:.0} tok/s); generated {} tok in {total:.2} s, decode {decode_tps:.1} tok/s",
+            "{label}: prompt {n_prompt} tok in {prefill:.2} s ({:.0} tok/s); generated {} tok in {total:.2} s, decode {decode_tps:.1} tok/s; worker CPU {cpu:.2} s ({:.1} tok per CPU-second incl. prefill)",
             f64::from(n_prompt) / prefill,
-            generation.completion_tokens
+            generation.completion_tokens,
+            f64::from(generation.completion_tokens) / cpu.max(1e-9)
         );
         assert!(generation.completion_tokens > 0);
     }
