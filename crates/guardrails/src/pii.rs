@@ -91,6 +91,20 @@ fn replace_bare(text: &str, bare: &str, original: &str) -> String {
     out
 }
 
+/// Redacts several texts (the messages of one prompt) with one shared placeholder table, so
+/// that a name is `[NAME_1]` in every message.
+pub fn redact_many(texts: &[&str], known: &KnownPersonalData) -> (Vec<String>, Redacted) {
+    // U+001E (record separator) never belongs to a name, number or address, so no span crosses it.
+    let joined = texts.join("\u{1E}");
+    let redacted = redact(&joined, known);
+    let parts = if texts.is_empty() {
+        Vec::new()
+    } else {
+        redacted.text.split('\u{1E}').map(str::to_owned).collect()
+    };
+    (parts, redacted)
+}
+
 /// Replaces personal data in `text` with numbered placeholders.
 pub fn redact(text: &str, known: &KnownPersonalData) -> Redacted {
     let mut spans: Vec<(usize, usize, PersonalKind)> = Vec::new();

@@ -5,7 +5,7 @@ use expect_test::{Expect, expect};
 
 use crate::filter::{self, Category};
 use crate::marking::{MarkedText, Provenance};
-use crate::pii::{KnownPersonalData, redact};
+use crate::pii::{KnownPersonalData, redact, redact_many};
 use crate::policy::{GenerationPolicy, Stage, StageRules};
 use crate::prompts::{self, LessonPlanInput, MisconceptionInput, StorybookInput};
 use crate::{GuardError, Language};
@@ -299,4 +299,30 @@ fn rewrite_prompts_reject_impossible_grades() {
             .user
             .contains("3年级")
     );
+}
+
+#[test]
+fn messages_of_one_prompt_share_placeholders() {
+    let known = KnownPersonalData {
+        names: vec!["李华".into()],
+        ids: vec![],
+    };
+    let (parts, redacted) = redact_many(
+        &[
+            "你是老师。",
+            "李华答错了。",
+            "请给李华写反馈，电话13812345678",
+        ],
+        &known,
+    );
+    assert_eq!(
+        parts,
+        vec![
+            "你是老师。",
+            "[NAME_1]答错了。",
+            "请给[NAME_1]写反馈，电话[PHONE_1]"
+        ]
+    );
+    assert_eq!(redacted.restore("[NAME_1]，再想想。"), "李华，再想想。");
+    assert_eq!(redact_many(&[], &known).0, Vec::<String>::new());
 }

@@ -15,9 +15,16 @@ fn main() -> anyhow::Result<()> {
     let models: Vec<_> = if names.is_empty() {
         CATALOGUE.iter().filter(|m| m.default).collect()
     } else {
-        names.iter().map(|n| by_name(n).with_context(|| format!("unknown model {n}"))).collect::<anyhow::Result<_>>()?
+        names
+            .iter()
+            .map(|n| by_name(n).with_context(|| format!("unknown model {n}")))
+            .collect::<anyhow::Result<_>>()?
     };
-    let options = FetchOptions { index_url: "https://pypi.org/simple".into(), connect_timeout: Duration::from_secs(30), download_timeout: Duration::from_secs(1800) };
+    let options = FetchOptions {
+        index_url: "https://pypi.org/simple".into(),
+        connect_timeout: Duration::from_secs(30),
+        download_timeout: Duration::from_secs(1800),
+    };
     let all = Instant::now();
     for model in models {
         let started = Instant::now();
@@ -26,7 +33,13 @@ fn main() -> anyhow::Result<()> {
                 println!("{} already present and verified", path.display());
             }
         })?;
-        println!("{} -> {} ({} MB) in {:.1} s", model.name, path.display(), model.size / 1_000_000, started.elapsed().as_secs_f64());
+        println!(
+            "{} -> {} ({} MB) in {:.1} s",
+            model.name,
+            path.display(),
+            model.size / 1_000_000,
+            started.elapsed().as_secs_f64()
+        );
     }
     println!("total {:.1} s", all.elapsed().as_secs_f64());
     Ok(())

@@ -9,19 +9,40 @@ use inference::{Espeak, Speaker, SpeechLanguage};
 
 fn main() -> anyhow::Result<()> {
     let cache = tempfile::tempdir()?;
-    let tts = Espeak { program: "espeak-ng".into(), cache_dir: Some(cache.path().to_owned()), words_per_minute: 140, timeout: Duration::from_secs(30) };
+    let tts = Espeak {
+        program: "espeak-ng".into(),
+        cache_dir: Some(cache.path().to_owned()),
+        words_per_minute: 140,
+        timeout: Duration::from_secs(30),
+    };
     let sentences = [
-        ("小猫在沙发上睡觉，小狗在院子里玩。", SpeechLanguage::Mandarin),
-        ("光合作用是植物利用光能，把二氧化碳和水转化成有机物，并释放氧气的过程。", SpeechLanguage::Mandarin),
-        ("The cat is sleeping on the sofa while the dog plays outside.", SpeechLanguage::English),
-        ("Photosynthesis is the process by which plants use light to turn carbon dioxide and water into sugar.", SpeechLanguage::English),
+        (
+            "小猫在沙发上睡觉，小狗在院子里玩。",
+            SpeechLanguage::Mandarin,
+        ),
+        (
+            "光合作用是植物利用光能，把二氧化碳和水转化成有机物，并释放氧气的过程。",
+            SpeechLanguage::Mandarin,
+        ),
+        (
+            "The cat is sleeping on the sofa while the dog plays outside.",
+            SpeechLanguage::English,
+        ),
+        (
+            "Photosynthesis is the process by which plants use light to turn carbon dioxide and water into sugar.",
+            SpeechLanguage::English,
+        ),
     ];
     for (text, language) in sentences {
         let mut times = Vec::new();
         let mut seconds = 0.0;
         for round in 0..5 {
             // A fresh cache key per round: the text gets a trailing space-free variant number.
-            let text = if round == 0 { text.to_owned() } else { format!("{text} {round}") };
+            let text = if round == 0 {
+                text.to_owned()
+            } else {
+                format!("{text} {round}")
+            };
             let started = Instant::now();
             let audio = tts.speak(&text, language)?;
             times.push(started.elapsed().as_secs_f64() * 1000.0);
@@ -33,7 +54,13 @@ fn main() -> anyhow::Result<()> {
         let cached = tts.speak(text, language)?;
         let cached_ms = started.elapsed().as_secs_f64() * 1000.0;
         anyhow::ensure!(cached.cached);
-        println!("{:?} {} chars, {seconds:.1} s of audio: uncached median {:.0} ms (min {:.0}), cached {cached_ms:.2} ms", language, text.chars().count(), times[2], times[0]);
+        println!(
+            "{:?} {} chars, {seconds:.1} s of audio: uncached median {:.0} ms (min {:.0}), cached {cached_ms:.2} ms",
+            language,
+            text.chars().count(),
+            times[2],
+            times[0]
+        );
     }
     Ok(())
 }

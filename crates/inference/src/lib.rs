@@ -222,6 +222,9 @@ pub enum Error {
     /// The worker did not answer in time and was killed; the next request starts a new one.
     #[error("inference worker gave no answer within {0:?} and was restarted")]
     WorkerTimeout(Duration),
+    /// The worker was busy with other requests for the whole time budget.
+    #[error("inference worker stayed busy for {0:?}; try again later")]
+    WorkerBusy(Duration),
     /// An HTTP endpoint could not be reached or did not answer in time.
     #[error("endpoint {url} unreachable: {reason}")]
     EndpointUnreachable {

@@ -58,6 +58,9 @@ impl From<Error> for ApiError {
             Error::WorkerTimeout(_) => {
                 ApiError::new(504, "server_error", Some("timeout"), error.to_string())
             }
+            Error::WorkerBusy(_) => {
+                ApiError::new(503, "server_error", Some("busy"), error.to_string())
+            }
             Error::UnsupportedCpu { .. }
             | Error::GenerationNotBuilt
             | Error::ModelMissing { .. }

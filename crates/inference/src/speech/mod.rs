@@ -39,28 +39,40 @@ impl SpeechLanguage {
         }
     }
 
-    /// Picks the language from the text's script: any Han character means Mandarin, Latin
-    /// letters only mean English; kana, Hangul, Cyrillic, Arabic etc. are unsupported.
+    /// Picks the language from the text's script: any Han character means Mandarin, otherwise
+    /// Latin letters mean English. Kana, Hangul, Cyrillic, Arabic, Hebrew, Thai and Devanagari
+    /// are unsupported (Japanese with kanji is not read as Chinese); Greek letters and other
+    /// symbols common in school texts are ignored.
     pub fn detect(text: &str) -> Result<SpeechLanguage, Error> {
-        let mut latin = false;
-        for c in text.chars() {
-            if is_han(c) {
-                return Ok(SpeechLanguage::Mandarin);
-            }
-            if c.is_ascii_alphabetic() {
-                latin = true;
-            } else if c.is_alphabetic() && !is_latin_extended(c) {
-                return Err(Error::UnsupportedLanguage(format!(
-                    "text in a script other than Chinese or Latin (first: {c:?})"
-                )));
-            }
+        if let Some(c) = text.chars().find(|&c| is_unsupported_script(c)) {
+            return Err(Error::UnsupportedLanguage(format!(
+                "text in a script other than Chinese or Latin (first: {c:?})"
+            )));
         }
-        if latin {
+        if text.chars().any(is_han) {
+            Ok(SpeechLanguage::Mandarin)
+        } else if text
+            .chars()
+            .any(|c| c.is_ascii_alphabetic() || is_latin_extended(c))
+        {
             Ok(SpeechLanguage::English)
         } else {
-            Err(Error::UnsupportedLanguage("text without letters".into()))
+            Err(Error::UnsupportedLanguage(
+                "text without Chinese characters or Latin letters".into(),
+            ))
         }
     }
+}
+
+fn is_unsupported_script(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}' // Hiragana, Katakana
+        | '\u{1100}'..='\u{11FF}' | '\u{AC00}'..='\u{D7AF}' // Hangul
+        | '\u{0400}'..='\u{04FF}' // Cyrillic
+        | '\u{0590}'..='\u{06FF}' // Hebrew, Arabic
+        | '\u{0900}'..='\u{097F}' // Devanagari
+        | '\u{0E00}'..='\u{0E7F}' // Thai
+    )
 }
 
 fn is_han(c: char) -> bool {

@@ -21,7 +21,14 @@ fn han_characters_pick_mandarin_even_in_mixed_text() {
 
 #[test]
 fn other_scripts_and_empty_text_are_unsupported() {
-    for text in ["こんにちは", "Привет", "مرحبا", "안녕하세요", "123 !!"] {
+    for text in [
+        "こんにちは",
+        "日本語の文章です",
+        "Привет",
+        "مرحبا",
+        "안녕하세요",
+        "123 !!",
+    ] {
         assert!(
             matches!(
                 SpeechLanguage::detect(text),

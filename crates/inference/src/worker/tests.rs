@@ -94,3 +94,41 @@ fn requests_without_messages_or_tokens_are_invalid() {
     r.temperature = f32::NAN;
     assert!(matches!(super::validate(&r), Err(Error::InvalidRequest(_))));
 }
+
+#[test]
+fn one_core_is_left_for_the_web_server() {
+    assert_eq!(super::recommended_threads(1), 1);
+    assert_eq!(super::recommended_threads(2), 1);
+    assert_eq!(super::recommended_threads(8), 7);
+}
+
+#[test]
+fn a_request_waiting_behind_a_busy_worker_gives_up_after_its_budget() {
+    let generator = super::WorkerGenerator::new(super::WorkerConfig {
+        command: super::WorkerCommand {
+            program: "/nonexistent".into(),
+            args: vec![],
+        },
+        model_path: "/nonexistent.gguf".into(),
+        n_ctx: 512,
+        n_threads: 1,
+        startup_timeout: std::time::Duration::from_secs(1),
+        request_timeout: std::time::Duration::from_millis(50),
+    });
+    let held = generator.running.lock().unwrap();
+    let started = std::time::Instant::now();
+    let err = std::thread::scope(|s| {
+        s.spawn(|| generator.count_prompt_tokens(&request()))
+            .join()
+            .unwrap()
+    })
+    .unwrap_err();
+    assert!(matches!(err, Error::WorkerBusy(_)), "{err}");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(50));
+    drop(held);
+    // Free again: now the real problem (no model file) is reported.
+    assert!(matches!(
+        generator.count_prompt_tokens(&request()),
+        Err(Error::ModelMissing { .. })
+    ));
+}
