@@ -17,6 +17,19 @@
 //! placeholders, content filtering and the prompt templates live in the pure `guardrails`
 //! crate; deciding which endpoint a school may use belongs to `app`.
 //!
+//! Wiring (for `cli`/`server`):
+//! - Models live in a models directory passed in (CLI default `<data-dir>/models`);
+//!   [`models::fetch`] installs catalogue entries, [`models::PackagedModel::verified_path`]
+//!   checks a file's sha256 once at startup.
+//! - The worker is any program calling [`worker::worker_main`] with the arguments after its
+//!   subcommand, e.g. a hidden `inkstone __inference-worker`; [`worker::WorkerCommand`] names it.
+//!   Use [`worker::recommended_threads`] for the thread count.
+//! - Blocking calls (generation, embedding, HTTP client, speech) belong in `spawn_blocking`.
+//! - `/v1/chat/completions` and `/v1/embeddings`: deserialize into [`openai`] types, call
+//!   [`openai::handler`], render [`openai::handler::ApiError`] with its status.
+//! - System packages: `cmake`, `clang` and `libclang-dev` to build the `llama` feature;
+//!   `espeak-ng` at run time for speech.
+//!
 //! Invariants: no function panics on bad input (missing or corrupt weights, an over-long
 //! prompt, an endpoint that hangs or returns garbage, an unsupported language); every failure
 //! is an [`Error`] variant that says what to do. Nothing here reads environment variables.

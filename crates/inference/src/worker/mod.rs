@@ -126,6 +126,8 @@ struct Running {
 pub struct WorkerGenerator {
     config: WorkerConfig,
     running: Mutex<Option<Running>>,
+    // Kept apart from `running` so that reading it never waits for a generation.
+    model_name: Mutex<Option<String>>,
 }
 
 impl std::fmt::Debug for Running {
@@ -143,6 +145,7 @@ impl WorkerGenerator {
         WorkerGenerator {
             config,
             running: Mutex::new(None),
+            model_name: Mutex::new(None),
         }
     }
 
@@ -256,7 +259,11 @@ impl WorkerGenerator {
         };
         match wait_for(&mut running, self.config.startup_timeout) {
             Ok(Response::Ready { model_name, n_ctx }) => {
-                running.model_name = model_name;
+                running.model_name = model_name.clone();
+                *self
+                    .model_name
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(model_name);
                 running.n_ctx = n_ctx;
                 tracing::info!(pid = running.child.id(), model = %running.model_name, "inference worker ready");
                 Ok(slot.insert(running))
@@ -376,19 +383,17 @@ impl Generator for WorkerGenerator {
     }
 
     fn model_name(&self) -> String {
-        let guard = self
-            .running
+        let name = self
+            .model_name
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        guard.as_ref().map_or_else(
-            || {
-                self.config
-                    .model_path
-                    .file_stem()
-                    .map_or_else(|| "local".to_owned(), |s| s.to_string_lossy().into_owned())
-            },
-            |r| r.model_name.clone(),
-        )
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        name.unwrap_or_else(|| {
+            self.config
+                .model_path
+                .file_stem()
+                .map_or_else(|| "local".to_owned(), |s| s.to_string_lossy().into_owned())
+        })
     }
 }
 
