@@ -97,6 +97,13 @@ fn main() -> anyhow::Result<()> {
         elapsed * 1000.0 / n_sentences as f64,
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    if let Some(line) = status.lines().find(|l| l.starts_with("VmHWM:")) {
+        println!(
+            "peak RSS of this process: {}",
+            line.trim_start_matches("VmHWM:").trim()
+        );
+    }
     anyhow::ensure!(
         subsets
             .get("all")

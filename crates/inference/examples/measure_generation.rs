@@ -60,6 +60,8 @@ fn main() -> anyhow::Result<()> {
         startup_timeout: Duration::from_secs(120),
         request_timeout: Duration::from_secs(600),
     });
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!("load average before: {}", load.trim());
     let started = Instant::now();
     let (name, n_ctx) = generator.start()?;
     println!(
