@@ -18,6 +18,11 @@ use llama_cpp_2::token::LlamaToken;
 
 use crate::{Error, FinishReason, Generation, GenerationRequest, Role};
 
+/// Recent tokens the repetition penalty looks at.
+const REPEAT_WINDOW: i32 = 64;
+/// Logit divisor for recently generated tokens (llama.cpp's classic 1.1).
+const REPEAT_PENALTY: f32 = 1.1;
+
 /// Prompt tokens decoded per batch.
 const BATCH: usize = 512;
 
@@ -184,6 +189,15 @@ impl LlamaRunner {
                         .map_err(|e| Error::InvalidRequest(format!("grammar rejected: {e}")))?,
                 );
             }
+            // A mild repetition penalty: greedy decoding of small models otherwise loops
+            // (measured: a 0.5B storybook repeated one sentence until max_tokens).
+            chain.push(LlamaSampler::penalties(
+                self.model.n_vocab(),
+                REPEAT_WINDOW,
+                REPEAT_PENALTY,
+                0.0,
+                0.0,
+            ));
             if request.temperature <= 0.0 {
                 chain.push(LlamaSampler::greedy());
             } else {
