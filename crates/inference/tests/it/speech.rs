@@ -68,3 +68,49 @@ fn empty_text_and_a_missing_program_are_clear_errors() {
         "{err}"
     );
 }
+
+/// The Piper English voice through ONNX Runtime (feature `piper`).
+#[cfg(feature = "piper")]
+#[test]
+fn the_piper_voice_speaks_english_and_refuses_mandarin() {
+    use inference::models::{ONNXRUNTIME_LINUX_X64, PIPER_JOE_EN, PIPER_JOE_EN_CONFIG};
+    use inference::speech::piper::PiperVoice;
+
+    use crate::support;
+
+    let voice_path = support::model(&PIPER_JOE_EN);
+    support::model(&PIPER_JOE_EN_CONFIG);
+    let library = support::model(&ONNXRUNTIME_LINUX_X64);
+    let dir = tempfile::tempdir().unwrap();
+    let voice = PiperVoice::load(
+        &voice_path,
+        &library,
+        "espeak-ng".into(),
+        Some(dir.path().to_owned()),
+    )
+    .unwrap();
+    let audio = voice
+        .speak("The cat is sleeping on the sofa.", SpeechLanguage::English)
+        .unwrap();
+    let seconds = pcm_seconds(&audio.wav);
+    assert!((1.0..5.0).contains(&seconds), "{seconds} s");
+    // Speech, not silence: a good share of samples is loud.
+    let loud = audio.wav[44..]
+        .chunks_exact(2)
+        .filter(|s| i16::from_le_bytes([s[0], s[1]]).unsigned_abs() > 3000)
+        .count();
+    assert!(
+        loud * 20 > (audio.wav.len() - 44) / 2,
+        "{loud} loud samples"
+    );
+    assert!(
+        voice
+            .speak("The cat is sleeping on the sofa.", SpeechLanguage::English)
+            .unwrap()
+            .cached
+    );
+    assert!(matches!(
+        voice.speak("小猫", SpeechLanguage::Mandarin),
+        Err(Error::UnsupportedLanguage(_))
+    ));
+}
