@@ -55,6 +55,21 @@ fn smollm2_answers_deterministically_when_greedy() {
 }
 
 #[test]
+fn sampling_with_a_temperature_is_reproducible_for_a_seed() {
+    let generator = WorkerGenerator::new(config(
+        support::model(&SMOLLM2_135M),
+        512,
+        Duration::from_secs(60),
+    ));
+    let mut request = ask("Write one sentence about the sea.", 24);
+    request.temperature = 0.8;
+    request.seed = 42;
+    let first = generator.generate(&request).unwrap();
+    assert!(!first.text.is_empty());
+    assert_eq!(generator.generate(&request).unwrap().text, first.text);
+}
+
+#[test]
 fn a_grammar_forces_valid_json() {
     let generator = WorkerGenerator::new(config(
         support::model(&SMOLLM2_135M),
