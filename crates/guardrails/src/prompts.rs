@@ -149,7 +149,8 @@ pub fn misconception_feedback(
 }
 
 /// Whether feedback gives away the expected answer verbatim (ignoring case and spaces).
-/// Very short answers (one character, e.g. "7" or "B") are checked as whole tokens only.
+/// A one-character answer ("7", "B") counts only as a standalone token, not as part of a
+/// number, fraction or decimal ("1/4", "12", "1.5").
 pub fn reveals_answer(feedback: &str, expected_answer: &str) -> bool {
     let squash = |s: &str| {
         s.chars()
@@ -158,15 +159,30 @@ pub fn reveals_answer(feedback: &str, expected_answer: &str) -> bool {
             .collect::<String>()
     };
     let answer = squash(expected_answer);
-    if answer.is_empty() {
-        return false;
+    let mut answer_chars = answer.chars();
+    match (answer_chars.next(), answer_chars.next()) {
+        (None, _) => false,
+        (Some(_), Some(_)) => squash(feedback).contains(&answer),
+        (Some(single), None) => {
+            let chars: Vec<char> = feedback.chars().flat_map(char::to_lowercase).collect();
+            let joins_number = |c: Option<&char>| {
+                c.is_some_and(|c| c.is_alphanumeric() || matches!(c, '/' | '⁄' | '%'))
+            };
+            (0..chars.len()).any(|i| {
+                let before = i.checked_sub(1).and_then(|j| chars.get(j));
+                let after = chars.get(i + 1);
+                let decimal_after =
+                    after == Some(&'.') && chars.get(i + 2).is_some_and(char::is_ascii_digit);
+                let decimal_before =
+                    before == Some(&'.') && i >= 2 && chars[i - 2].is_ascii_digit();
+                chars[i] == single
+                    && !joins_number(before)
+                    && !joins_number(after)
+                    && !decimal_after
+                    && !decimal_before
+            })
+        }
     }
-    if answer.chars().count() > 1 {
-        return squash(feedback).contains(&answer);
-    }
-    feedback
-        .split(|c: char| !c.is_alphanumeric())
-        .any(|token| token.to_lowercase() == answer)
 }
 
 /// Rewrite a text for a target reading level.

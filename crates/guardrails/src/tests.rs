@@ -240,6 +240,14 @@ fn misconception_prompts_forbid_the_answer_and_replies_are_checked_for_it() {
     let prompt = prompts::misconception_feedback(Language::En, &input).unwrap();
     assert!(prompt.system.contains("Never state the correct answer"));
     assert!(prompts::reveals_answer("The answer is 1.", "1"));
+    assert!(prompts::reveals_answer("答案是 B。", "b"));
+    for hint in [
+        "You added 3/4 and 1/4: how many quarters make a whole?",
+        "Is 12 bigger than 1.5?",
+        "1⁄4 again",
+    ] {
+        assert!(!prompts::reveals_answer(hint, "1"), "{hint}");
+    }
     assert!(!prompts::reveals_answer(
         "Did you add the bottom numbers too? Look at the denominators again.",
         "1"
