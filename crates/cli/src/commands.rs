@@ -48,8 +48,8 @@ pub(crate) async fn run(raw: RawSettings, command: Command) -> anyhow::Result<()
     };
     let settings = Settings::resolve(&raw, &serve_raw)?;
     match command {
-        Command::Serve { demo, .. } => serve::serve(&settings, demo).await,
-        Command::Demo { small } => serve::demo(&settings, small).await,
+        Command::Serve { demo, size, .. } => serve::serve(&settings, demo.then(|| size.resolve())).await,
+        Command::Demo { size } => serve::demo(&settings, size.resolve()).await,
         Command::Import(c) => roster::import(&settings, c).await,
         Command::Export(c) => roster::export(&settings, c).await,
         Command::Audit(c) => audit::run(&settings, c).await,

@@ -38,12 +38,13 @@ enum Command {
         /// Create the demo school first if the database is empty.
         #[arg(long)]
         demo: bool,
+        #[command(flatten)]
+        size: commands::serve::DemoSizeArgs,
     },
     /// Create the demo school in an empty data directory, without serving.
     Demo {
-        /// A small school (6 classes, 60 students) instead of the full one.
-        #[arg(long)]
-        small: bool,
+        #[command(flatten)]
+        size: commands::serve::DemoSizeArgs,
     },
     /// Import records.
     #[command(subcommand)]

@@ -142,11 +142,7 @@ pub fn scan(text: &str) -> Vec<Finding> {
     let mut findings = Vec::new();
     for &(term, category) in ZH_TERMS {
         for (offset, _) in text.match_indices(term) {
-            findings.push(Finding {
-                category,
-                term,
-                offset,
-            });
+            findings.push(Finding { category, term, offset });
         }
     }
     let lower = text.to_ascii_lowercase();
@@ -158,9 +154,8 @@ pub fn scan(text: &str) -> Vec<Finding> {
             // Whole word, or the word with a common ending (murders, stabbed, tortured).
             // A doubled final consonant is allowed before an ending (stabbed, betting).
             let last = &term[term.len() - 1..];
-            let rest_after_double = rest
-                .strip_prefix(last)
-                .filter(|r| ["ed", "ing", "er"].iter().any(|e| r.starts_with(e)));
+            let rest_after_double =
+                rest.strip_prefix(last).filter(|r| ["ed", "ing", "er"].iter().any(|e| r.starts_with(e)));
             let ends_word = |rest: &str| {
                 ["", "s", "es", "ed", "d", "ing", "er", "ers"]
                     .into_iter()
@@ -168,11 +163,7 @@ pub fn scan(text: &str) -> Vec<Finding> {
             };
             let after_ok = ends_word(rest) || rest_after_double.is_some_and(ends_word);
             if before_ok && after_ok {
-                findings.push(Finding {
-                    category,
-                    term,
-                    offset,
-                });
+                findings.push(Finding { category, term, offset });
             }
         }
     }
@@ -183,7 +174,5 @@ pub fn scan(text: &str) -> Vec<Finding> {
 
 /// The first finding whose category is in `blocked`, if any.
 pub fn first_blocked(text: &str, blocked: &[Category]) -> Option<Finding> {
-    scan(text)
-        .into_iter()
-        .find(|f| blocked.contains(&f.category))
+    scan(text).into_iter().find(|f| blocked.contains(&f.category))
 }

@@ -35,14 +35,10 @@ pub enum Language {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GuardError {
     /// The school does not allow prompts to leave the box.
-    #[error(
-        "this school's settings keep prompts on the school server; a remote endpoint may not be used"
-    )]
+    #[error("this school's settings keep prompts on the school server; a remote endpoint may not be used")]
     RemoteNotAllowed,
     /// Pupils of this stage may not generate open-ended text on their own.
-    #[error(
-        "open-ended generation is not available to {0} pupils on their own; a teacher can generate and approve it"
-    )]
+    #[error("open-ended generation is not available to {0} pupils on their own; a teacher can generate and approve it")]
     OpenEndedNotAllowed(policy::Stage),
     /// Generated text failed the content filter.
     #[error("the text was withheld by the content filter ({category})")]

@@ -41,13 +41,7 @@ pub struct MarkedText {
 impl MarkedText {
     /// A fresh model output.
     pub fn machine_written(text: String, model: String, generated_at: Timestamp) -> MarkedText {
-        MarkedText {
-            text,
-            model,
-            generated_at,
-            edited: false,
-            approval: None,
-        }
+        MarkedText { text, model, generated_at, edited: false, approval: None }
     }
 
     /// The text (for teachers; pupils go through [`Self::for_pupils`]).
@@ -58,10 +52,7 @@ impl MarkedText {
     /// Its provenance.
     pub fn provenance(&self) -> Provenance {
         match &self.approval {
-            None => Provenance::MachineWritten {
-                model: self.model.clone(),
-                generated_at: self.generated_at,
-            },
+            None => Provenance::MachineWritten { model: self.model.clone(), generated_at: self.generated_at },
             Some((teacher, approved_at)) => Provenance::TeacherApproved {
                 model: self.model.clone(),
                 teacher: teacher.clone(),
@@ -95,11 +86,7 @@ impl MarkedText {
 
     /// The text if pupils may see it.
     pub fn for_pupils(&self) -> Result<&str, GuardError> {
-        if self.is_approved() {
-            Ok(&self.text)
-        } else {
-            Err(GuardError::NotApproved)
-        }
+        if self.is_approved() { Ok(&self.text) } else { Err(GuardError::NotApproved) }
     }
 
     /// The label shown next to the text: "AI draft" until approved.

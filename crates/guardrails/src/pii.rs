@@ -61,9 +61,7 @@ impl Redacted {
         mapping.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
         for (placeholder, original) in &mapping {
             let bare = &placeholder[1..placeholder.len() - 1];
-            out = out
-                .replace(placeholder.as_str(), original)
-                .replace(&format!("【{bare}】"), original);
+            out = out.replace(placeholder.as_str(), original).replace(&format!("【{bare}】"), original);
         }
         for (placeholder, original) in &mapping {
             let bare = &placeholder[1..placeholder.len() - 1];
@@ -97,11 +95,7 @@ pub fn redact_many(texts: &[&str], known: &KnownPersonalData) -> (Vec<String>, R
     // U+001E (record separator) never belongs to a name, number or address, so no span crosses it.
     let joined = texts.join("\u{1E}");
     let redacted = redact(&joined, known);
-    let parts = if texts.is_empty() {
-        Vec::new()
-    } else {
-        redacted.text.split('\u{1E}').map(str::to_owned).collect()
-    };
+    let parts = if texts.is_empty() { Vec::new() } else { redacted.text.split('\u{1E}').map(str::to_owned).collect() };
     (parts, redacted)
 }
 
@@ -138,25 +132,22 @@ pub fn redact(text: &str, known: &KnownPersonalData) -> Redacted {
 
     let mut out = String::with_capacity(text.len());
     let mut mapping: Vec<(String, String)> = Vec::new();
-    let mut counters: std::collections::HashMap<PersonalKind, usize> =
-        std::collections::HashMap::new();
+    let mut counters: std::collections::HashMap<PersonalKind, usize> = std::collections::HashMap::new();
     let mut pos = 0;
     for (start, end, kind) in spans {
         out.push_str(&text[pos..start]);
         let original = &text[start..end];
-        let placeholder = match mapping
-            .iter()
-            .find(|(p, o)| o == original && p.starts_with(&format!("[{}_", kind.label())))
-        {
-            Some((p, _)) => p.clone(),
-            None => {
-                let n = counters.entry(kind).or_insert(0);
-                *n += 1;
-                let p = format!("[{}_{}]", kind.label(), n);
-                mapping.push((p.clone(), original.to_owned()));
-                p
-            }
-        };
+        let placeholder =
+            match mapping.iter().find(|(p, o)| o == original && p.starts_with(&format!("[{}_", kind.label()))) {
+                Some((p, _)) => p.clone(),
+                None => {
+                    let n = counters.entry(kind).or_insert(0);
+                    *n += 1;
+                    let p = format!("[{}_{}]", kind.label(), n);
+                    mapping.push((p.clone(), original.to_owned()));
+                    p
+                }
+            };
         out.push_str(&placeholder);
         pos = end;
     }
@@ -181,37 +172,17 @@ fn find_patterns(text: &str) -> Vec<(usize, usize, PersonalKind)> {
                 j += 1;
             }
             let digits = &text[i..j];
-            let id_card_end = if j < bytes.len()
-                && (bytes[j] == b'X' || bytes[j] == b'x')
-                && digits.len() == 17
-            {
-                j + 1
-            } else {
-                j
-            };
-            let next_is_word =
-                id_card_end < bytes.len() && bytes[id_card_end].is_ascii_alphanumeric();
+            let id_card_end =
+                if j < bytes.len() && (bytes[j] == b'X' || bytes[j] == b'x') && digits.len() == 17 { j + 1 } else { j };
+            let next_is_word = id_card_end < bytes.len() && bytes[id_card_end].is_ascii_alphanumeric();
             if !next_is_word {
                 // A mobile number is 1[3-9] and 9 more digits, optionally after +86 / 86.
-                let mobile = if digits.len() == 13 && digits.starts_with("86") {
-                    &digits[2..]
-                } else {
-                    digits
-                };
-                let start = if mobile.len() != digits.len() && i >= 1 && bytes[i - 1] == b'+' {
-                    i - 1
-                } else {
-                    i
-                };
+                let mobile = if digits.len() == 13 && digits.starts_with("86") { &digits[2..] } else { digits };
+                let start = if mobile.len() != digits.len() && i >= 1 && bytes[i - 1] == b'+' { i - 1 } else { i };
                 let mobile_bytes = mobile.as_bytes();
-                if mobile.len() == 11
-                    && mobile_bytes[0] == b'1'
-                    && matches!(mobile_bytes[1], b'3'..=b'9')
-                {
+                if mobile.len() == 11 && mobile_bytes[0] == b'1' && matches!(mobile_bytes[1], b'3'..=b'9') {
                     found.push((start, j, PersonalKind::Phone));
-                } else if (digits.len() == 18 && id_card_end == j)
-                    || (digits.len() == 17 && id_card_end == j + 1)
-                {
+                } else if (digits.len() == 18 && id_card_end == j) || (digits.len() == 17 && id_card_end == j + 1) {
                     found.push((i, id_card_end, PersonalKind::IdCard));
                 }
             }
@@ -219,8 +190,7 @@ fn find_patterns(text: &str) -> Vec<(usize, usize, PersonalKind)> {
             continue;
         }
         if bytes[i] == b'@' {
-            let is_local =
-                |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'+');
+            let is_local = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'+');
             let is_domain = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-');
             let mut s = i;
             while s > 0 && is_local(bytes[s - 1]) {

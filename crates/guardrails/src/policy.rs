@@ -86,20 +86,12 @@ impl GenerationPolicy {
 
     /// Refuses unless prompts may leave the box.
     pub fn check_remote(&self) -> Result<(), GuardError> {
-        if self.remote_endpoint_allowed {
-            Ok(())
-        } else {
-            Err(GuardError::RemoteNotAllowed)
-        }
+        if self.remote_endpoint_allowed { Ok(()) } else { Err(GuardError::RemoteNotAllowed) }
     }
 
     /// Refuses open-ended generation started by a pupil of `stage` when the rules forbid it.
     pub fn check_pupil_open_ended(&self, stage: Stage) -> Result<(), GuardError> {
-        if self.rules(stage).open_ended_for_pupils {
-            Ok(())
-        } else {
-            Err(GuardError::OpenEndedNotAllowed(stage))
-        }
+        if self.rules(stage).open_ended_for_pupils { Ok(()) } else { Err(GuardError::OpenEndedNotAllowed(stage)) }
     }
 
     /// Checks text before a pupil of `stage` sees it: filtered categories and length.
@@ -107,9 +99,7 @@ impl GenerationPolicy {
     pub fn check_for_pupil<'t>(&self, stage: Stage, text: &'t str) -> Result<&'t str, GuardError> {
         let rules = self.rules(stage);
         if let Some(finding) = filter::first_blocked(text, &rules.blocked_categories) {
-            return Err(GuardError::Filtered {
-                category: finding.category,
-            });
+            return Err(GuardError::Filtered { category: finding.category });
         }
         Ok(match text.char_indices().nth(rules.max_output_chars) {
             Some((cut, _)) => &text[..cut],

@@ -15,19 +15,11 @@ pub struct Prompt {
 }
 
 fn bullet_list(items: &[String]) -> String {
-    items
-        .iter()
-        .map(|i| format!("- {}", i.trim()))
-        .collect::<Vec<_>>()
-        .join("\n")
+    items.iter().map(|i| format!("- {}", i.trim())).collect::<Vec<_>>().join("\n")
 }
 
 fn non_empty(what: &str, value: &str) -> Result<(), GuardError> {
-    if value.trim().is_empty() {
-        Err(GuardError::InvalidInput(format!("{what} is empty")))
-    } else {
-        Ok(())
-    }
+    if value.trim().is_empty() { Err(GuardError::InvalidInput(format!("{what} is empty"))) } else { Ok(()) }
 }
 
 /// A lesson-plan draft for one class period.
@@ -53,22 +45,13 @@ pub fn lesson_plan(language: Language, input: &LessonPlanInput) -> Result<Prompt
     non_empty("subject", &input.subject)?;
     non_empty("grade", &input.grade)?;
     if input.knowledge_points.iter().all(|k| k.trim().is_empty()) {
-        return Err(GuardError::InvalidInput(
-            "at least one knowledge point is needed".into(),
-        ));
+        return Err(GuardError::InvalidInput("at least one knowledge point is needed".into()));
     }
     if !(10..=120).contains(&input.minutes) {
-        return Err(GuardError::InvalidInput(format!(
-            "a period of {} minutes is outside 10..=120",
-            input.minutes
-        )));
+        return Err(GuardError::InvalidInput(format!("a period of {} minutes is outside 10..=120", input.minutes)));
     }
     let points = bullet_list(&input.knowledge_points);
-    let items = if input.practice_items.is_empty() {
-        String::new()
-    } else {
-        bullet_list(&input.practice_items)
-    };
+    let items = if input.practice_items.is_empty() { String::new() } else { bullet_list(&input.practice_items) };
     Ok(match language {
         Language::ZhCn => Prompt {
             system: "你是一位经验丰富的中国中小学教师，帮助同事起草教案。教案只是草稿，教师会修改后使用。用简体中文回答，条理清楚，不编造学生信息。".into(),
@@ -105,10 +88,7 @@ pub struct MisconceptionInput {
 }
 
 /// Misconception-feedback prompt.
-pub fn misconception_feedback(
-    language: Language,
-    input: &MisconceptionInput,
-) -> Result<Prompt, GuardError> {
+pub fn misconception_feedback(language: Language, input: &MisconceptionInput) -> Result<Prompt, GuardError> {
     non_empty("question", &input.question)?;
     non_empty("expected answer", &input.expected_answer)?;
     non_empty("pupil answer", &input.pupil_answer)?;
@@ -152,12 +132,7 @@ pub fn misconception_feedback(
 /// A one-character answer ("7", "B") counts only as a standalone token, not as part of a
 /// number, fraction or decimal ("1/4", "12", "1.5").
 pub fn reveals_answer(feedback: &str, expected_answer: &str) -> bool {
-    let squash = |s: &str| {
-        s.chars()
-            .filter(|c| !c.is_whitespace())
-            .flat_map(char::to_lowercase)
-            .collect::<String>()
-    };
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect::<String>();
     let answer = squash(expected_answer);
     let mut answer_chars = answer.chars();
     match (answer_chars.next(), answer_chars.next()) {
@@ -165,37 +140,24 @@ pub fn reveals_answer(feedback: &str, expected_answer: &str) -> bool {
         (Some(_), Some(_)) => squash(feedback).contains(&answer),
         (Some(single), None) => {
             let chars: Vec<char> = feedback.chars().flat_map(char::to_lowercase).collect();
-            let joins_number = |c: Option<&char>| {
-                c.is_some_and(|c| c.is_alphanumeric() || matches!(c, '/' | '⁄' | '%'))
-            };
+            let joins_number =
+                |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric() || matches!(c, '/' | '⁄' | '%'));
             (0..chars.len()).any(|i| {
                 let before = i.checked_sub(1).and_then(|j| chars.get(j));
                 let after = chars.get(i + 1);
-                let decimal_after =
-                    after == Some(&'.') && chars.get(i + 2).is_some_and(char::is_ascii_digit);
-                let decimal_before =
-                    before == Some(&'.') && i >= 2 && chars[i - 2].is_ascii_digit();
-                chars[i] == single
-                    && !joins_number(before)
-                    && !joins_number(after)
-                    && !decimal_after
-                    && !decimal_before
+                let decimal_after = after == Some(&'.') && chars.get(i + 2).is_some_and(char::is_ascii_digit);
+                let decimal_before = before == Some(&'.') && i >= 2 && chars[i - 2].is_ascii_digit();
+                chars[i] == single && !joins_number(before) && !joins_number(after) && !decimal_after && !decimal_before
             })
         }
     }
 }
 
 /// Rewrite a text for a target reading level.
-pub fn reading_level_rewrite(
-    language: Language,
-    text: &str,
-    target_grade: u8,
-) -> Result<Prompt, GuardError> {
+pub fn reading_level_rewrite(language: Language, text: &str, target_grade: u8) -> Result<Prompt, GuardError> {
     non_empty("text", text)?;
     if !(1..=12).contains(&target_grade) {
-        return Err(GuardError::InvalidInput(format!(
-            "grade {target_grade} is outside 1..=12"
-        )));
+        return Err(GuardError::InvalidInput(format!("grade {target_grade} is outside 1..=12")));
     }
     Ok(match language {
         Language::ZhCn => Prompt {
@@ -227,16 +189,9 @@ pub struct StorybookInput {
 pub fn storybook(language: Language, input: &StorybookInput) -> Result<Prompt, GuardError> {
     non_empty("theme", &input.theme)?;
     if !(1..=12).contains(&input.pages) || !(1..=12).contains(&input.grade) {
-        return Err(GuardError::InvalidInput(
-            "pages and grade must be within 1..=12".into(),
-        ));
+        return Err(GuardError::InvalidInput("pages and grade must be within 1..=12".into()));
     }
-    let words = input
-        .words
-        .iter()
-        .map(|w| w.trim())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>();
+    let words = input.words.iter().map(|w| w.trim()).filter(|w| !w.is_empty()).collect::<Vec<_>>();
     Ok(match language {
         Language::ZhCn => Prompt {
             system: "你为儿童写温暖、积极、适合课堂的短故事。不写暴力、恐怖或不适合儿童的内容。".into(),
@@ -271,23 +226,14 @@ pub fn parse_storybook(reply: &str) -> Vec<StoryPage> {
     let mut pages = Vec::new();
     for line in reply.lines().map(str::trim) {
         let line = line.trim_start_matches(['*', '#', ' ']);
-        let (number, rest) = if let Some(rest) = line
-            .strip_prefix("Page ")
-            .or_else(|| line.strip_prefix("page "))
-        {
+        let (number, rest) = if let Some(rest) = line.strip_prefix("Page ").or_else(|| line.strip_prefix("page ")) {
             let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            (
-                digits.parse::<u32>().ok(),
-                rest[digits.len()..].trim_start_matches(['*', ':', '：', '.', ' ']),
-            )
+            (digits.parse::<u32>().ok(), rest[digits.len()..].trim_start_matches(['*', ':', '：', '.', ' ']))
         } else if let Some(rest) = line.strip_prefix('第') {
             let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
             let after = &rest[digits.len()..];
             (
-                digits
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|_| after.starts_with('页')),
+                digits.parse::<u32>().ok().filter(|_| after.starts_with('页')),
                 after.trim_start_matches(['页', ':', '：', ' ', '*']),
             )
         } else {
@@ -296,40 +242,23 @@ pub fn parse_storybook(reply: &str) -> Vec<StoryPage> {
         let Some(number) = number else { continue };
         let (text, picture) = match rest.find(['(', '（']) {
             Some(i) => {
-                let inner = rest[i..]
-                    .trim_start_matches(['(', '（'])
-                    .trim_end_matches([')', '）']);
+                let inner = rest[i..].trim_start_matches(['(', '（']).trim_end_matches([')', '）']);
                 let inner = inner
                     .trim_start_matches("Picture:")
                     .trim_start_matches("画面：")
                     .trim_start_matches("画面:")
                     .trim();
-                (
-                    rest[..i].trim().to_owned(),
-                    Some(inner.to_owned()).filter(|p| !p.is_empty()),
-                )
+                (rest[..i].trim().to_owned(), Some(inner.to_owned()).filter(|p| !p.is_empty()))
             }
             None => (rest.trim().to_owned(), None),
         };
-        pages.push(StoryPage {
-            number,
-            text,
-            picture,
-        });
+        pages.push(StoryPage { number, text, picture });
     }
     pages
 }
 
 /// Words of the list the story does not use (case-insensitive).
 pub fn missing_words<'w>(pages: &[StoryPage], words: &'w [String]) -> Vec<&'w str> {
-    let all = pages
-        .iter()
-        .map(|p| p.text.to_lowercase())
-        .collect::<Vec<_>>()
-        .join("\n");
-    words
-        .iter()
-        .map(|w| w.trim())
-        .filter(|w| !w.is_empty() && !all.contains(&w.to_lowercase()))
-        .collect()
+    let all = pages.iter().map(|p| p.text.to_lowercase()).collect::<Vec<_>>().join("\n");
+    words.iter().map(|w| w.trim()).filter(|w| !w.is_empty() && !all.contains(&w.to_lowercase())).collect()
 }

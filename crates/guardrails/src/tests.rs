@@ -16,18 +16,9 @@ fn check_redaction(text: &str, names: &[&str], ids: &[&str], expect: Expect) {
         ids: ids.iter().map(|s| (*s).to_owned()).collect(),
     };
     let redacted = redact(text, &known);
-    let mapping = redacted
-        .mapping()
-        .iter()
-        .map(|(p, o)| format!("{p}={o}"))
-        .collect::<Vec<_>>()
-        .join(" ");
+    let mapping = redacted.mapping().iter().map(|(p, o)| format!("{p}={o}")).collect::<Vec<_>>().join(" ");
     expect.assert_eq(&format!("{}\n{mapping}", redacted.text));
-    assert_eq!(
-        redacted.restore(&redacted.text),
-        text,
-        "restoration must give back the original"
-    );
+    assert_eq!(redacted.restore(&redacted.text), text, "restoration must give back the original");
 }
 
 #[test]
@@ -68,21 +59,9 @@ fn english_names_match_whole_words_only() {
 
 #[test]
 fn restoration_accepts_placeholders_the_model_reworded() {
-    let known = KnownPersonalData {
-        names: (1..=10).map(|i| format!("Pupil{i}x")).collect(),
-        ids: vec![],
-    };
-    let redacted = redact(
-        &(1..=10)
-            .map(|i| format!("Pupil{i}x"))
-            .collect::<Vec<_>>()
-            .join(" "),
-        &known,
-    );
-    assert_eq!(
-        redacted.restore("【NAME_1】 and NAME_10 and [NAME_2]."),
-        "Pupil1x and Pupil10x and Pupil2x."
-    );
+    let known = KnownPersonalData { names: (1..=10).map(|i| format!("Pupil{i}x")).collect(), ids: vec![] };
+    let redacted = redact(&(1..=10).map(|i| format!("Pupil{i}x")).collect::<Vec<_>>().join(" "), &known);
+    assert_eq!(redacted.restore("【NAME_1】 and NAME_10 and [NAME_2]."), "Pupil1x and Pupil10x and Pupil2x.");
 }
 
 fn check_scan(text: &str, expect: Expect) {
@@ -96,10 +75,7 @@ fn check_scan(text: &str, expect: Expect) {
 
 #[test]
 fn the_filter_finds_chinese_and_english_terms() {
-    check_scan(
-        "他说了一句他妈的，还提到赌博。",
-        expect!["profanity:他妈的@15, gambling:赌博@36"],
-    );
+    check_scan("他说了一句他妈的，还提到赌博。", expect!["profanity:他妈的@15, gambling:赌博@36"]);
     check_scan(
         "The film showed a murder; he was stabbed. Damn!",
         expect!["violence:murder@18, violence:stab@33, profanity:damn@42"],
@@ -108,10 +84,7 @@ fn the_filter_finds_chinese_and_english_terms() {
 
 #[test]
 fn the_filter_ignores_innocent_words_that_contain_terms() {
-    check_scan(
-        "杀菌 消毒；a stable scrap of Sussex sextant, hello Scunthorpe classes",
-        expect![""],
-    );
+    check_scan("杀菌 消毒；a stable scrap of Sussex sextant, hello Scunthorpe classes", expect![""]);
 }
 
 fn policy() -> GenerationPolicy {
@@ -126,14 +99,8 @@ fn policy() -> GenerationPolicy {
 #[test]
 fn primary_pupils_get_no_open_ended_generation_by_default() {
     let policy = policy();
-    assert_eq!(
-        policy.check_pupil_open_ended(Stage::Primary),
-        Err(GuardError::OpenEndedNotAllowed(Stage::Primary))
-    );
-    assert_eq!(
-        policy.check_pupil_open_ended(Stage::JuniorSecondary),
-        Ok(())
-    );
+    assert_eq!(policy.check_pupil_open_ended(Stage::Primary), Err(GuardError::OpenEndedNotAllowed(Stage::Primary)));
+    assert_eq!(policy.check_pupil_open_ended(Stage::JuniorSecondary), Ok(()));
     assert_eq!(policy.check_remote(), Err(GuardError::RemoteNotAllowed));
 }
 
@@ -143,23 +110,11 @@ fn stage_rules_decide_what_pupils_see() {
     let history = "The massacre of 1937 is remembered every year.";
     assert_eq!(
         policy.check_for_pupil(Stage::JuniorSecondary, history),
-        Err(GuardError::Filtered {
-            category: Category::Violence
-        })
+        Err(GuardError::Filtered { category: Category::Violence })
     );
-    assert_eq!(
-        policy.check_for_pupil(Stage::SeniorSecondary, history),
-        Ok(history)
-    );
+    assert_eq!(policy.check_for_pupil(Stage::SeniorSecondary, history), Ok(history));
     let long = "字".repeat(2000);
-    assert_eq!(
-        policy
-            .check_for_pupil(Stage::Primary, &long)
-            .unwrap()
-            .chars()
-            .count(),
-        1500
-    );
+    assert_eq!(policy.check_for_pupil(Stage::Primary, &long).unwrap().chars().count(), 1500);
 }
 
 #[test]
@@ -172,10 +127,7 @@ fn machine_written_text_reaches_pupils_only_after_approval() {
     text.edit("改过的稿".into());
     text.approve(teacher.clone(), at.plus_seconds(60));
     assert_eq!(text.for_pupils(), Ok("改过的稿"));
-    assert!(matches!(
-        text.provenance(),
-        Provenance::TeacherApproved { edited: true, .. }
-    ));
+    assert!(matches!(text.provenance(), Provenance::TeacherApproved { edited: true, .. }));
     text.edit("approved words changed".into());
     assert_eq!(text.for_pupils(), Err(GuardError::NotApproved));
 }
@@ -207,26 +159,12 @@ fn lesson_plan_prompts_carry_points_items_and_timing() {
     .assert_eq(&prompt.user);
     let english = prompts::lesson_plan(
         Language::En,
-        &LessonPlanInput {
-            subject: "Science".into(),
-            grade: "Grade 5".into(),
-            ..input.clone()
-        },
+        &LessonPlanInput { subject: "Science".into(), grade: "Grade 5".into(), ..input.clone() },
     )
     .unwrap();
-    assert!(
-        english
-            .user
-            .starts_with("Draft a 45-minute lesson plan for Grade 5 Science.")
-    );
-    let empty = LessonPlanInput {
-        knowledge_points: vec![" ".into()],
-        ..input
-    };
-    assert!(matches!(
-        prompts::lesson_plan(Language::En, &empty),
-        Err(GuardError::InvalidInput(_))
-    ));
+    assert!(english.user.starts_with("Draft a 45-minute lesson plan for Grade 5 Science."));
+    let empty = LessonPlanInput { knowledge_points: vec![" ".into()], ..input };
+    assert!(matches!(prompts::lesson_plan(Language::En, &empty), Err(GuardError::InvalidInput(_))));
 }
 
 #[test]
@@ -241,17 +179,10 @@ fn misconception_prompts_forbid_the_answer_and_replies_are_checked_for_it() {
     assert!(prompt.system.contains("Never state the correct answer"));
     assert!(prompts::reveals_answer("The answer is 1.", "1"));
     assert!(prompts::reveals_answer("答案是 B。", "b"));
-    for hint in [
-        "You added 3/4 and 1/4: how many quarters make a whole?",
-        "Is 12 bigger than 1.5?",
-        "1⁄4 again",
-    ] {
+    for hint in ["You added 3/4 and 1/4: how many quarters make a whole?", "Is 12 bigger than 1.5?", "1⁄4 again"] {
         assert!(!prompts::reveals_answer(hint, "1"), "{hint}");
     }
-    assert!(!prompts::reveals_answer(
-        "Did you add the bottom numbers too? Look at the denominators again.",
-        "1"
-    ));
+    assert!(!prompts::reveals_answer("Did you add the bottom numbers too? Look at the denominators again.", "1"));
     assert!(prompts::reveals_answer("答案是光合 作用", "光合作用"));
 }
 
@@ -263,12 +194,7 @@ fn storybook_replies_are_parsed_into_pages_and_checked_for_words() {
         pages: 2,
         grade: 2,
     };
-    assert!(
-        prompts::storybook(Language::ZhCn, &input)
-            .unwrap()
-            .user
-            .contains("花、小鸟、彩虹")
-    );
+    assert!(prompts::storybook(Language::ZhCn, &input).unwrap().user.contains("花、小鸟、彩虹"));
     let reply = "好的！\n第1页：春天来了，花开了。（画面：满地小花）\n**第2页：** 小鸟在唱歌。\nPage 3: The end (Picture: a rainbow)";
     let pages = prompts::parse_storybook(reply);
     expect![[r#"
@@ -301,36 +227,14 @@ fn storybook_replies_are_parsed_into_pages_and_checked_for_words() {
 #[test]
 fn rewrite_prompts_reject_impossible_grades() {
     assert!(prompts::reading_level_rewrite(Language::En, "Text.", 13).is_err());
-    assert!(
-        prompts::reading_level_rewrite(Language::ZhCn, "课文。", 3)
-            .unwrap()
-            .user
-            .contains("3年级")
-    );
+    assert!(prompts::reading_level_rewrite(Language::ZhCn, "课文。", 3).unwrap().user.contains("3年级"));
 }
 
 #[test]
 fn messages_of_one_prompt_share_placeholders() {
-    let known = KnownPersonalData {
-        names: vec!["李华".into()],
-        ids: vec![],
-    };
-    let (parts, redacted) = redact_many(
-        &[
-            "你是老师。",
-            "李华答错了。",
-            "请给李华写反馈，电话13812345678",
-        ],
-        &known,
-    );
-    assert_eq!(
-        parts,
-        vec![
-            "你是老师。",
-            "[NAME_1]答错了。",
-            "请给[NAME_1]写反馈，电话[PHONE_1]"
-        ]
-    );
+    let known = KnownPersonalData { names: vec!["李华".into()], ids: vec![] };
+    let (parts, redacted) = redact_many(&["你是老师。", "李华答错了。", "请给李华写反馈，电话13812345678"], &known);
+    assert_eq!(parts, vec!["你是老师。", "[NAME_1]答错了。", "请给[NAME_1]写反馈，电话[PHONE_1]"]);
     assert_eq!(redacted.restore("[NAME_1]，再想想。"), "李华，再想想。");
     assert_eq!(redact_many(&[], &known).0, Vec::<String>::new());
 }

@@ -15,10 +15,7 @@ fn main() -> anyhow::Result<()> {
     let models: Vec<_> = if names.is_empty() {
         CATALOGUE.iter().filter(|m| m.default).collect()
     } else {
-        names
-            .iter()
-            .map(|n| by_name(n).with_context(|| format!("unknown model {n}")))
-            .collect::<anyhow::Result<_>>()?
+        names.iter().map(|n| by_name(n).with_context(|| format!("unknown model {n}"))).collect::<anyhow::Result<_>>()?
     };
     let options = FetchOptions {
         index_url: "https://pypi.org/simple".into(),

@@ -47,32 +47,17 @@ fn main() -> anyhow::Result<()> {
     let pairs_path = args.next().context(usage)?;
     let started = Instant::now();
     let embedder = E5Embedder::load(&E5_SMALL.verified_path(&models_dir)?)?;
-    println!(
-        "loaded and verified {} in {:.2} s",
-        E5_SMALL.file_name,
-        started.elapsed().as_secs_f64()
-    );
+    println!("loaded and verified {} in {:.2} s", E5_SMALL.file_name, started.elapsed().as_secs_f64());
 
-    let text =
-        std::fs::read_to_string(&pairs_path).with_context(|| format!("reading {pairs_path}"))?;
+    let text = std::fs::read_to_string(&pairs_path).with_context(|| format!("reading {pairs_path}"))?;
     let mut subsets: BTreeMap<String, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
     let mut n_sentences = 0;
     let mut n_tokens = 0;
     let started = Instant::now();
-    for (line_idx, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty())
-    {
+    for (line_idx, line) in text.lines().enumerate().filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty()) {
         let fields: Vec<&str> = line.split('\t').collect();
-        anyhow::ensure!(
-            fields.len() == 4,
-            "{pairs_path}:{}: expected 4 tab-separated fields",
-            line_idx + 1
-        );
-        let gold: f64 = fields[1]
-            .parse()
-            .with_context(|| format!("{pairs_path}:{}: bad score", line_idx + 1))?;
+        anyhow::ensure!(fields.len() == 4, "{pairs_path}:{}: expected 4 tab-separated fields", line_idx + 1);
+        let gold: f64 = fields[1].parse().with_context(|| format!("{pairs_path}:{}: bad score", line_idx + 1))?;
         let v = embedder.embed_as(&[fields[2], fields[3]], EmbeddingKind::Query)?;
         n_sentences += 2;
         n_tokens += embedder.token_count(fields[2], EmbeddingKind::Query)
@@ -86,11 +71,7 @@ fn main() -> anyhow::Result<()> {
     }
     let elapsed = started.elapsed().as_secs_f64();
     for (subset, (gold, cosine)) in &subsets {
-        println!(
-            "{subset:6} pairs {:3}  spearman {:.3}",
-            gold.len(),
-            spearman(gold, cosine)
-        );
+        println!("{subset:6} pairs {:3}  spearman {:.3}", gold.len(), spearman(gold, cosine));
     }
     println!(
         "{n_sentences} sentences ({n_tokens} tokens) in {elapsed:.2} s: {:.1} ms/sentence on {} threads",
@@ -99,16 +80,8 @@ fn main() -> anyhow::Result<()> {
     );
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     if let Some(line) = status.lines().find(|l| l.starts_with("VmHWM:")) {
-        println!(
-            "peak RSS of this process: {}",
-            line.trim_start_matches("VmHWM:").trim()
-        );
+        println!("peak RSS of this process: {}", line.trim_start_matches("VmHWM:").trim());
     }
-    anyhow::ensure!(
-        subsets
-            .get("all")
-            .is_some_and(|(g, c)| spearman(g, c) > 0.5),
-        "quality collapsed"
-    );
+    anyhow::ensure!(subsets.get("all").is_some_and(|(g, c)| spearman(g, c) > 0.5), "quality collapsed");
     Ok(())
 }

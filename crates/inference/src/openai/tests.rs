@@ -28,19 +28,10 @@ fn a_request_with_only_messages_parses_with_defaults() {
 #[test]
 fn errors_map_to_statuses_a_client_can_act_on() {
     let status = |e: Error| ApiError::from(e).status;
-    assert_eq!(
-        status(Error::PromptTooLong {
-            n_prompt: 1,
-            n_ctx: 1,
-            max_tokens: 1
-        }),
-        400
-    );
+    assert_eq!(status(Error::PromptTooLong { n_prompt: 1, n_ctx: 1, max_tokens: 1 }), 400);
     assert_eq!(status(Error::WorkerTimeout(Duration::from_secs(1))), 504);
     assert_eq!(status(Error::GenerationNotBuilt), 503);
-    let internal = ApiError::from(Error::WorkerFailed {
-        detail: "/secret/path stderr".into(),
-    });
+    let internal = ApiError::from(Error::WorkerFailed { detail: "/secret/path stderr".into() });
     assert_eq!(internal.status, 500);
     assert!(!internal.body.error.message.contains("secret"));
 }
@@ -95,43 +86,20 @@ fn an_endpoint_that_returns_html_is_garbage_not_a_panic() {
 #[test]
 fn an_endpoint_with_no_choices_is_garbage() {
     let body = r#"{"id":"x","object":"chat.completion","created":1,"model":"m","choices":[]}"#;
-    let answer: &'static str = Box::leak(
-        format!(
-            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        )
-        .into_boxed_str(),
-    );
-    let err = ask(&client(
-        canned_server(answer, Duration::ZERO, 1),
-        Duration::from_secs(5),
-    ))
-    .unwrap_err();
-    assert!(
-        matches!(err, Error::EndpointGarbage { ref reason, .. } if reason.contains("no choices")),
-        "{err}"
-    );
+    let answer: &'static str =
+        Box::leak(format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}", body.len()).into_boxed_str());
+    let err = ask(&client(canned_server(answer, Duration::ZERO, 1), Duration::from_secs(5))).unwrap_err();
+    assert!(matches!(err, Error::EndpointGarbage { ref reason, .. } if reason.contains("no choices")), "{err}");
 }
 
 #[test]
 fn an_error_status_carries_the_endpoint_message() {
     let body = r#"{"error":{"message":"model overloaded","type":"server_error"}}"#;
     let answer: &'static str = Box::leak(
-        format!(
-            "HTTP/1.1 503 Service Unavailable\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        )
-        .into_boxed_str(),
+        format!("HTTP/1.1 503 Service Unavailable\r\nContent-Length: {}\r\n\r\n{body}", body.len()).into_boxed_str(),
     );
-    let err = ask(&client(
-        canned_server(answer, Duration::ZERO, 1),
-        Duration::from_secs(5),
-    ))
-    .unwrap_err();
-    assert!(
-        matches!(err, Error::EndpointStatus { status: 503, ref body, .. } if body == "model overloaded"),
-        "{err}"
-    );
+    let err = ask(&client(canned_server(answer, Duration::ZERO, 1), Duration::from_secs(5))).unwrap_err();
+    assert!(matches!(err, Error::EndpointStatus { status: 503, ref body, .. } if body == "model overloaded"), "{err}");
 }
 
 #[test]
@@ -139,46 +107,23 @@ fn an_endpoint_that_never_answers_times_out() {
     let url = canned_server("HTTP/1.1 200 OK\r\n\r\n", Duration::from_secs(30), 1);
     let started = std::time::Instant::now();
     let err = ask(&client(url, Duration::from_millis(300))).unwrap_err();
-    assert!(
-        matches!(err, Error::EndpointUnreachable { ref reason, .. } if reason.contains("timed out")),
-        "{err}"
-    );
+    assert!(matches!(err, Error::EndpointUnreachable { ref reason, .. } if reason.contains("timed out")), "{err}");
     assert!(started.elapsed() < Duration::from_secs(5));
 }
 
 #[test]
 fn a_closed_port_is_unreachable() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let err = ask(&client(
-        format!("http://127.0.0.1:{port}/v1"),
-        Duration::from_secs(2),
-    ))
-    .unwrap_err();
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let err = ask(&client(format!("http://127.0.0.1:{port}/v1"), Duration::from_secs(2))).unwrap_err();
     assert!(matches!(err, Error::EndpointUnreachable { .. }), "{err}");
 }
 
 #[test]
 fn embeddings_with_the_wrong_count_are_garbage() {
     let body = r#"{"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.1,0.2]}],"model":"m"}"#;
-    let answer: &'static str = Box::leak(
-        format!(
-            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        )
-        .into_boxed_str(),
-    );
-    let err = client(
-        canned_server(answer, Duration::ZERO, 1),
-        Duration::from_secs(5),
-    )
-    .embeddings(&["a", "b"])
-    .unwrap_err();
-    assert!(
-        matches!(err, Error::EndpointGarbage { ref reason, .. } if reason.contains("2 texts")),
-        "{err}"
-    );
+    let answer: &'static str =
+        Box::leak(format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}", body.len()).into_boxed_str());
+    let err =
+        client(canned_server(answer, Duration::ZERO, 1), Duration::from_secs(5)).embeddings(&["a", "b"]).unwrap_err();
+    assert!(matches!(err, Error::EndpointGarbage { ref reason, .. } if reason.contains("2 texts")), "{err}");
 }

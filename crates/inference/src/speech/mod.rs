@@ -54,15 +54,10 @@ impl SpeechLanguage {
         }
         if text.chars().any(is_han) {
             Ok(SpeechLanguage::Mandarin)
-        } else if text
-            .chars()
-            .any(|c| c.is_ascii_alphabetic() || is_latin_extended(c))
-        {
+        } else if text.chars().any(|c| c.is_ascii_alphabetic() || is_latin_extended(c)) {
             Ok(SpeechLanguage::English)
         } else {
-            Err(Error::UnsupportedLanguage(
-                "text without Chinese characters or Latin letters".into(),
-            ))
+            Err(Error::UnsupportedLanguage("text without Chinese characters or Latin letters".into()))
         }
     }
 }
@@ -115,23 +110,12 @@ impl Espeak {
     /// The cache file for `text` in `language`, whether or not it exists yet.
     pub fn cache_path(&self, text: &str, language: SpeechLanguage) -> Option<PathBuf> {
         let dir = self.cache_dir.as_ref()?;
-        Some(cache_file(
-            dir,
-            language.voice(),
-            self.words_per_minute,
-            text.trim(),
-        ))
+        Some(cache_file(dir, language.voice(), self.words_per_minute, text.trim()))
     }
 
     fn synthesise(&self, text: &str, voice: &str) -> Result<Vec<u8>, Error> {
         let mut child = Command::new(&self.program)
-            .args([
-                "-v",
-                voice,
-                "-s",
-                &self.words_per_minute.to_string(),
-                "--stdout",
-            ])
+            .args(["-v", voice, "-s", &self.words_per_minute.to_string(), "--stdout"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -180,10 +164,7 @@ impl Espeak {
             .map_err(|e| Error::Speech(format!("reading espeak-ng output: {e}")))?;
         let stderr = err_reader.join().unwrap_or_default();
         if !status.success() {
-            return Err(Error::Speech(format!(
-                "espeak-ng exited with {status}: {}",
-                stderr.trim()
-            )));
+            return Err(Error::Speech(format!("espeak-ng exited with {status}: {}", stderr.trim())));
         }
         if wav.len() < 44 || &wav[..4] != b"RIFF" || &wav[8..12] != b"WAVE" {
             return Err(Error::Speech(format!(
@@ -210,8 +191,7 @@ fn fix_streamed_wav_sizes(mut wav: Vec<u8>) -> Vec<u8> {
             wav[pos + 4..pos + 8].copy_from_slice(&size.to_le_bytes());
             break;
         }
-        let size =
-            u32::from_le_bytes([wav[pos + 4], wav[pos + 5], wav[pos + 6], wav[pos + 7]]) as usize;
+        let size = u32::from_le_bytes([wav[pos + 4], wav[pos + 5], wav[pos + 6], wav[pos + 7]]) as usize;
         pos += 8 + size + size % 2;
     }
     wav
@@ -220,13 +200,7 @@ fn fix_streamed_wav_sizes(mut wav: Vec<u8>) -> Vec<u8> {
 impl Speaker for Espeak {
     fn speak(&self, text: &str, language: SpeechLanguage) -> Result<Audio, Error> {
         let voice = language.voice();
-        cached(
-            self.cache_dir.as_deref(),
-            voice,
-            self.words_per_minute,
-            text,
-            || self.synthesise(text.trim(), voice),
-        )
+        cached(self.cache_dir.as_deref(), voice, self.words_per_minute, text, || self.synthesise(text.trim(), voice))
     }
 }
 
@@ -241,9 +215,7 @@ pub(crate) fn cached(
 ) -> Result<Audio, Error> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(Error::InvalidRequest(
-            "nothing to read aloud: the text is empty".into(),
-        ));
+        return Err(Error::InvalidRequest("nothing to read aloud: the text is empty".into()));
     }
     if text.chars().count() > MAX_SPEECH_CHARS {
         return Err(Error::InvalidRequest(format!(
@@ -254,36 +226,24 @@ pub(crate) fn cached(
     if let Some(path) = &cache_path
         && let Ok(wav) = std::fs::read(path)
     {
-        return Ok(Audio {
-            wav,
-            voice,
-            cached: true,
-        });
+        return Ok(Audio { wav, voice, cached: true });
     }
     let wav = synthesise()?;
     if let Some(path) = &cache_path {
         write_atomically(path, &wav)?;
     }
-    Ok(Audio {
-        wav,
-        voice,
-        cached: false,
-    })
+    Ok(Audio { wav, voice, cached: false })
 }
 
 fn cache_file(dir: &Path, voice: &str, words_per_minute: u32, text: &str) -> PathBuf {
     let mut hasher = Sha256::new();
     hasher.update(words_per_minute.to_le_bytes());
     hasher.update(text.as_bytes());
-    dir.join(voice)
-        .join(format!("{}.wav", hex::encode(hasher.finalize())))
+    dir.join(voice).join(format!("{}.wav", hex::encode(hasher.finalize())))
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
+    let io = |source| Error::Io { path: path.to_path_buf(), source };
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(io)?;
     }

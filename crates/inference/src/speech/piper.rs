@@ -49,9 +49,7 @@ pub struct PiperVoice {
 
 impl std::fmt::Debug for PiperVoice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PiperVoice")
-            .field("sample_rate", &self.sample_rate)
-            .finish_non_exhaustive()
+        f.debug_struct("PiperVoice").field("sample_rate", &self.sample_rate).finish_non_exhaustive()
     }
 }
 
@@ -70,21 +68,14 @@ impl PiperVoice {
     ) -> Result<PiperVoice, Error> {
         for path in [voice, onnxruntime] {
             if !path.exists() {
-                return Err(Error::ModelMissing {
-                    path: path.to_path_buf(),
-                });
+                return Err(Error::ModelMissing { path: path.to_path_buf() });
             }
         }
         let config_path = voice.with_extension("onnx.json");
-        let config_text = std::fs::read_to_string(&config_path).map_err(|source| Error::Io {
-            path: config_path.clone(),
-            source,
-        })?;
-        let config: VoiceFile =
-            serde_json::from_str(&config_text).map_err(|e| Error::ModelFormat {
-                path: config_path.clone(),
-                reason: e.to_string(),
-            })?;
+        let config_text =
+            std::fs::read_to_string(&config_path).map_err(|source| Error::Io { path: config_path.clone(), source })?;
+        let config: VoiceFile = serde_json::from_str(&config_text)
+            .map_err(|e| Error::ModelFormat { path: config_path.clone(), reason: e.to_string() })?;
         let mut ids = HashMap::new();
         for (phoneme, id) in config.phoneme_id_map {
             let mut chars = phoneme.chars();
@@ -102,36 +93,19 @@ impl PiperVoice {
         }
         let library = onnxruntime.to_path_buf();
         let environment = ENVIRONMENT
-            .get_or_init(|| {
-                ort::init_from(&library)
-                    .map_err(|e| e.to_string())?
-                    .build()
-                    .map_err(|e| e.to_string())
-            })
+            .get_or_init(|| ort::init_from(&library).map_err(|e| e.to_string())?.build().map_err(|e| e.to_string()))
             .as_ref()
-            .map_err(|e| {
-                Error::Speech(format!(
-                    "cannot load ONNX Runtime from {}: {e}",
-                    onnxruntime.display()
-                ))
-            })?;
+            .map_err(|e| Error::Speech(format!("cannot load ONNX Runtime from {}: {e}", onnxruntime.display())))?;
         let session = Session::builder(environment)
             .map_err(|e| piper_error("session")(&e))?
             .with_intra_threads(1)
             .map_err(|e| piper_error("session")(&e))?
             .commit_from_file(voice)
-            .map_err(|e| Error::ModelFormat {
-                path: voice.to_path_buf(),
-                reason: e.to_string(),
-            })?;
+            .map_err(|e| Error::ModelFormat { path: voice.to_path_buf(), reason: e.to_string() })?;
         Ok(PiperVoice {
             session: Mutex::new(session),
             ids,
-            scales: [
-                config.inference.noise_scale,
-                config.inference.length_scale,
-                config.inference.noise_w,
-            ],
+            scales: [config.inference.noise_scale, config.inference.length_scale, config.inference.noise_w],
             sample_rate: config.audio.sample_rate,
             espeak_program,
             cache_dir,
@@ -156,15 +130,10 @@ impl PiperVoice {
         let mut stdin = child.stdin.take().expect("stdin was piped");
         let input = text.to_owned();
         let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-        let output = child
-            .wait_with_output()
-            .map_err(|e| Error::Speech(format!("espeak-ng: {e}")))?;
+        let output = child.wait_with_output().map_err(|e| Error::Speech(format!("espeak-ng: {e}")))?;
         let _ = writer.join();
         if !output.status.success() {
-            return Err(Error::Speech(format!(
-                "espeak-ng exited with {}",
-                output.status
-            )));
+            return Err(Error::Speech(format!("espeak-ng exited with {}", output.status)));
         }
         Ok(String::from_utf8_lossy(&output.stdout)
             .lines()
@@ -182,16 +151,8 @@ impl PiperVoice {
             // the voice its pause back.
             let chars = clause
                 .chars()
-                .chain(if idx + 1 < clauses.len() {
-                    Some('.')
-                } else {
-                    None
-                })
-                .chain(if idx + 1 < clauses.len() {
-                    Some(' ')
-                } else {
-                    None
-                });
+                .chain(if idx + 1 < clauses.len() { Some('.') } else { None })
+                .chain(if idx + 1 < clauses.len() { Some(' ') } else { None });
             for c in chars {
                 if let Some(id) = self.ids.get(&c) {
                     out.extend(id);
@@ -205,27 +166,18 @@ impl PiperVoice {
 
     fn synthesise(&self, text: &str) -> Result<Vec<u8>, Error> {
         let ids = self.phoneme_ids(&self.phonemize(text)?);
-        let n =
-            i64::try_from(ids.len()).map_err(|_| Error::InvalidRequest("text too long".into()))?;
+        let n = i64::try_from(ids.len()).map_err(|_| Error::InvalidRequest("text too long".into()))?;
         let run = piper_error("inference");
         let input = Tensor::from_array((vec![1, n], ids)).map_err(|e| run(&e))?;
         let lengths = Tensor::from_array((vec![1], vec![n])).map_err(|e| run(&e))?;
         let scales = Tensor::from_array((vec![3], self.scales.to_vec())).map_err(|e| run(&e))?;
-        let mut session = self
-            .session
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut session = self.session.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let outputs = session
             .run(ort::inputs!["input" => input, "input_lengths" => lengths, "scales" => scales])
             .map_err(|e| run(&e))?;
-        let (_, samples) = outputs[0]
-            .try_extract_tensor::<f32>()
-            .map_err(|e| run(&e))?;
+        let (_, samples) = outputs[0].try_extract_tensor::<f32>().map_err(|e| run(&e))?;
         let peak = samples.iter().fold(0.01f32, |m, s| m.max(s.abs()));
-        let pcm: Vec<i16> = samples
-            .iter()
-            .map(|s| (s / peak * 32767.0).clamp(-32768.0, 32767.0) as i16)
-            .collect();
+        let pcm: Vec<i16> = samples.iter().map(|s| (s / peak * 32767.0).clamp(-32768.0, 32767.0) as i16).collect();
         Ok(wav_bytes(&pcm, self.sample_rate))
     }
 }
@@ -259,12 +211,6 @@ impl Speaker for PiperVoice {
                 "Mandarin with the Piper voice (use espeak-ng for Mandarin)".into(),
             ));
         }
-        cached(
-            self.cache_dir.as_deref(),
-            "piper-en_US-joe-medium",
-            0,
-            text,
-            || self.synthesise(text.trim()),
-        )
+        cached(self.cache_dir.as_deref(), "piper-en_US-joe-medium", 0, text, || self.synthesise(text.trim()))
     }
 }

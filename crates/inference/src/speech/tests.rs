@@ -5,37 +5,16 @@ use crate::Error;
 
 #[test]
 fn han_characters_pick_mandarin_even_in_mixed_text() {
-    assert_eq!(
-        SpeechLanguage::detect("我有 3 apples").unwrap(),
-        SpeechLanguage::Mandarin
-    );
-    assert_eq!(
-        SpeechLanguage::detect("The cat sat.").unwrap(),
-        SpeechLanguage::English
-    );
-    assert_eq!(
-        SpeechLanguage::detect("Lǜ sè, ü").unwrap(),
-        SpeechLanguage::English
-    );
+    assert_eq!(SpeechLanguage::detect("我有 3 apples").unwrap(), SpeechLanguage::Mandarin);
+    assert_eq!(SpeechLanguage::detect("The cat sat.").unwrap(), SpeechLanguage::English);
+    assert_eq!(SpeechLanguage::detect("Lǜ sè, ü").unwrap(), SpeechLanguage::English);
 }
 
 #[test]
 fn other_scripts_and_empty_text_are_unsupported() {
-    for text in [
-        "こんにちは",
-        "日本語の文章です",
-        "Привет",
-        "مرحبا",
-        "안녕하세요",
-        "123 !!",
-    ] {
-        assert!(
-            matches!(
-                SpeechLanguage::detect(text),
-                Err(Error::UnsupportedLanguage(_))
-            ),
-            "{text}"
-        );
+    for text in ["こんにちは", "日本語の文章です", "Привет", "مرحبا", "안녕하세요", "123 !!"]
+    {
+        assert!(matches!(SpeechLanguage::detect(text), Err(Error::UnsupportedLanguage(_))), "{text}");
     }
 }
 

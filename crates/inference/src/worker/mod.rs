@@ -55,10 +55,7 @@ pub fn missing_cpu_features() -> Vec<&'static str> {
 }
 
 pub(crate) fn static_feature_name(name: &str) -> &'static str {
-    ["sse4.2", "avx", "avx2", "fma", "f16c", "bmi2"]
-        .into_iter()
-        .find(|f| *f == name)
-        .unwrap_or("an unknown extension")
+    ["sse4.2", "avx", "avx2", "fma", "f16c", "bmi2"].into_iter().find(|f| *f == name).unwrap_or("an unknown extension")
 }
 
 /// Generation threads for a box with `cores` cores: all but one, so that the web server keeps
@@ -142,30 +139,20 @@ impl std::fmt::Debug for Running {
 impl WorkerGenerator {
     /// A supervisor; the worker starts on first use (or call [`WorkerGenerator::start`]).
     pub fn new(config: WorkerConfig) -> WorkerGenerator {
-        WorkerGenerator {
-            config,
-            running: Mutex::new(None),
-            model_name: Mutex::new(None),
-        }
+        WorkerGenerator { config, running: Mutex::new(None), model_name: Mutex::new(None) }
     }
 
     /// Starts the worker now if it is not running, so that load errors show at startup.
     /// Returns the model name and context size.
     pub fn start(&self) -> Result<(String, u32), Error> {
-        let mut guard = self
-            .running
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut guard = self.running.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let running = self.ensure_running(&mut guard)?;
         Ok((running.model_name.clone(), running.n_ctx))
     }
 
     /// The worker's process id, if one is running (for tests and diagnostics).
     pub fn pid(&self) -> Option<u32> {
-        let guard = self
-            .running
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let guard = self.running.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         guard.as_ref().map(|r| r.child.id())
     }
 
@@ -173,9 +160,7 @@ impl WorkerGenerator {
     pub fn count_prompt_tokens(&self, request: &GenerationRequest) -> Result<u32, Error> {
         match self.call(Request::CountPromptTokens(request.clone()))? {
             Response::PromptTokens(n) => Ok(n),
-            other => Err(Error::WorkerFailed {
-                detail: format!("answered {other:?} to a token count"),
-            }),
+            other => Err(Error::WorkerFailed { detail: format!("answered {other:?} to a token count") }),
         }
     }
 
@@ -191,9 +176,7 @@ impl WorkerGenerator {
             return Err(Error::UnsupportedCpu { missing });
         }
         if !self.config.model_path.exists() {
-            return Err(Error::ModelMissing {
-                path: self.config.model_path.clone(),
-            });
+            return Err(Error::ModelMissing { path: self.config.model_path.clone() });
         }
         let mut child = Command::new(&self.config.command.program)
             .args(self.config.child_args())
@@ -202,10 +185,7 @@ impl WorkerGenerator {
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| Error::WorkerFailed {
-                detail: format!(
-                    "{} could not be started: {e}",
-                    self.config.command.program.display()
-                ),
+                detail: format!("{} could not be started: {e}", self.config.command.program.display()),
             })?;
         let stdin = BufWriter::new(child.stdin.take().expect("stdin was piped"));
         let stdout = child.stdout.take().expect("stdout was piped");
@@ -236,34 +216,20 @@ impl WorkerGenerator {
                 if n == 0 {
                     break;
                 }
-                let mut tail = tail
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let mut tail = tail.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                 tail.push_str(&String::from_utf8_lossy(&buf[..n]));
                 if tail.len() > 4096 {
                     let cut = tail.len() - 4096;
-                    let cut = (cut..tail.len())
-                        .find(|&i| tail.is_char_boundary(i))
-                        .unwrap_or(tail.len());
+                    let cut = (cut..tail.len()).find(|&i| tail.is_char_boundary(i)).unwrap_or(tail.len());
                     tail.drain(..cut);
                 }
             }
         });
-        let mut running = Running {
-            child,
-            stdin,
-            responses,
-            stderr_tail,
-            model_name: String::new(),
-            n_ctx: 0,
-        };
+        let mut running = Running { child, stdin, responses, stderr_tail, model_name: String::new(), n_ctx: 0 };
         match wait_for(&mut running, self.config.startup_timeout) {
             Ok(Response::Ready { model_name, n_ctx }) => {
                 running.model_name = model_name.clone();
-                *self
-                    .model_name
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(model_name);
+                *self.model_name.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(model_name);
                 running.n_ctx = n_ctx;
                 tracing::info!(pid = running.child.id(), model = %running.model_name, "inference worker ready");
                 Ok(slot.insert(running))
@@ -273,10 +239,7 @@ impl WorkerGenerator {
                 let _ = running.child.wait();
                 Err(error.into())
             }
-            Ok(other) => Err(fail(
-                &mut running,
-                format!("sent {other:?} instead of Ready"),
-            )),
+            Ok(other) => Err(fail(&mut running, format!("sent {other:?} instead of Ready"))),
             Err(e) => Err(e),
         }
     }
@@ -291,14 +254,10 @@ impl WorkerGenerator {
                 Err(std::sync::TryLockError::Poisoned(poisoned)) => {
                     return Ok(poisoned.into_inner());
                 }
-                Err(std::sync::TryLockError::WouldBlock)
-                    if std::time::Instant::now() >= deadline =>
-                {
+                Err(std::sync::TryLockError::WouldBlock) if std::time::Instant::now() >= deadline => {
                     return Err(Error::WorkerBusy(self.config.request_timeout));
                 }
-                Err(std::sync::TryLockError::WouldBlock) => {
-                    std::thread::sleep(Duration::from_millis(10))
-                }
+                Err(std::sync::TryLockError::WouldBlock) => std::thread::sleep(Duration::from_millis(10)),
             }
         }
     }
@@ -330,11 +289,7 @@ fn wait_for(running: &mut Running, timeout: Duration) -> Result<Response, Error>
         Err(RecvTimeoutError::Timeout) => {
             let _ = running.child.kill();
             let _ = running.child.wait();
-            tracing::warn!(
-                pid = running.child.id(),
-                ?timeout,
-                "inference worker timed out and was killed"
-            );
+            tracing::warn!(pid = running.child.id(), ?timeout, "inference worker timed out and was killed");
             Err(Error::WorkerTimeout(timeout))
         }
         Err(RecvTimeoutError::Disconnected) => Err(fail(running, "exited".into())),
@@ -344,31 +299,13 @@ fn wait_for(running: &mut Running, timeout: Duration) -> Result<Response, Error>
 /// Kills the child and describes how it ended, with the tail of its stderr.
 fn fail(running: &mut Running, what: String) -> Error {
     let _ = running.child.kill();
-    let status = running
-        .child
-        .wait()
-        .map_or_else(|e| format!("unknown status ({e})"), |s| s.to_string());
+    let status = running.child.wait().map_or_else(|e| format!("unknown status ({e})"), |s| s.to_string());
     // Let the stderr thread drain what the child wrote before dying.
     std::thread::sleep(Duration::from_millis(50));
-    let tail = running
-        .stderr_tail
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .trim()
-        .to_owned();
-    let tail: String = tail
-        .lines()
-        .rev()
-        .take(5)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect::<Vec<_>>()
-        .join(" | ");
+    let tail = running.stderr_tail.lock().unwrap_or_else(std::sync::PoisonError::into_inner).trim().to_owned();
+    let tail: String = tail.lines().rev().take(5).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join(" | ");
     tracing::warn!(pid = running.child.id(), %status, stderr = %tail, "inference worker failed");
-    Error::WorkerFailed {
-        detail: format!("{what} ({status}); stderr: {tail}"),
-    }
+    Error::WorkerFailed { detail: format!("{what} ({status}); stderr: {tail}") }
 }
 
 impl Generator for WorkerGenerator {
@@ -376,40 +313,24 @@ impl Generator for WorkerGenerator {
         validate(request)?;
         match self.call(Request::Generate(request.clone()))? {
             Response::Generated(generation) => Ok(generation),
-            other => Err(Error::WorkerFailed {
-                detail: format!("answered {other:?} to a generation request"),
-            }),
+            other => Err(Error::WorkerFailed { detail: format!("answered {other:?} to a generation request") }),
         }
     }
 
     fn model_name(&self) -> String {
-        let name = self
-            .model_name
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone();
+        let name = self.model_name.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
         name.unwrap_or_else(|| {
-            self.config
-                .model_path
-                .file_stem()
-                .map_or_else(|| "local".to_owned(), |s| s.to_string_lossy().into_owned())
+            self.config.model_path.file_stem().map_or_else(|| "local".to_owned(), |s| s.to_string_lossy().into_owned())
         })
     }
 }
 
 impl Drop for WorkerGenerator {
     fn drop(&mut self) {
-        let slot = self
-            .running
-            .get_mut()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let slot = self.running.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(mut running) = slot.take() {
             let _ = write_frame(&mut running.stdin, &Request::Shutdown);
-            if running
-                .responses
-                .recv_timeout(Duration::from_millis(500))
-                .is_err()
-            {
+            if running.responses.recv_timeout(Duration::from_millis(500)).is_err() {
                 let _ = running.child.kill();
             }
             let _ = running.child.wait();
@@ -423,15 +344,10 @@ pub fn validate(request: &GenerationRequest) -> Result<(), Error> {
         return Err(Error::InvalidRequest("no messages".into()));
     }
     if request.max_tokens == 0 {
-        return Err(Error::InvalidRequest(
-            "max_tokens must be at least 1".into(),
-        ));
+        return Err(Error::InvalidRequest("max_tokens must be at least 1".into()));
     }
     if !(0.0..=2.0).contains(&request.temperature) {
-        return Err(Error::InvalidRequest(format!(
-            "temperature {} outside 0..=2",
-            request.temperature
-        )));
+        return Err(Error::InvalidRequest(format!("temperature {} outside 0..=2", request.temperature)));
     }
     Ok(())
 }
@@ -457,20 +373,12 @@ impl WorkerOptions {
             match flag.as_str() {
                 "--model" => model_path = Some(PathBuf::from(value)),
                 "--ctx" => n_ctx = value.parse().map_err(|e| format!("--ctx {value}: {e}"))?,
-                "--threads" => {
-                    n_threads = value
-                        .parse()
-                        .map_err(|e| format!("--threads {value}: {e}"))?
-                }
+                "--threads" => n_threads = value.parse().map_err(|e| format!("--threads {value}: {e}"))?,
                 other => return Err(format!("unknown option {other}")),
             }
         }
         let model_path = model_path.ok_or("--model is required")?;
-        Ok(WorkerOptions {
-            model_path,
-            n_ctx,
-            n_threads,
-        })
+        Ok(WorkerOptions { model_path, n_ctx, n_threads })
     }
 }
 
@@ -497,11 +405,7 @@ pub fn worker_main(args: impl IntoIterator<Item = String>) -> i32 {
 }
 
 /// Loads the model and answers requests until `Shutdown` or end of input.
-pub fn serve(
-    options: &WorkerOptions,
-    input: &mut impl Read,
-    output: &mut impl std::io::Write,
-) -> std::io::Result<()> {
+pub fn serve(options: &WorkerOptions, input: &mut impl Read, output: &mut impl std::io::Write) -> std::io::Result<()> {
     let mut model = match load(options) {
         Ok(model) => model,
         Err(error) => {
@@ -509,29 +413,18 @@ pub fn serve(
             return Ok(());
         }
     };
-    write_frame(
-        output,
-        &Response::Ready {
-            model_name: model.name(),
-            n_ctx: model.n_ctx(),
-        },
-    )?;
+    write_frame(output, &Response::Ready { model_name: model.name(), n_ctx: model.n_ctx() })?;
     while let Some(request) = read_frame::<Request>(input)? {
         let response = match request {
-            Request::Generate(request) => validate(&request)
-                .and_then(|()| model.generate(&request))
-                .map(Response::Generated),
-            Request::CountPromptTokens(request) => model
-                .count_prompt_tokens(&request)
-                .map(Response::PromptTokens),
+            Request::Generate(request) => {
+                validate(&request).and_then(|()| model.generate(&request)).map(Response::Generated)
+            }
+            Request::CountPromptTokens(request) => model.count_prompt_tokens(&request).map(Response::PromptTokens),
             Request::Shutdown => {
                 return Ok(());
             }
         };
-        write_frame(
-            output,
-            &response.unwrap_or_else(|e| Response::Failed(WireError::from(&e))),
-        )?;
+        write_frame(output, &response.unwrap_or_else(|e| Response::Failed(WireError::from(&e))))?;
     }
     Ok(())
 }
@@ -570,8 +463,5 @@ impl NotBuilt {
 /// The worker program of this crate, next to the running test or binary (for tests and
 /// for deployments that ship it beside `inkstone`).
 pub fn sibling_worker_program(current_exe: &Path) -> PathBuf {
-    current_exe.with_file_name(format!(
-        "inkstone-inference-worker{}",
-        std::env::consts::EXE_SUFFIX
-    ))
+    current_exe.with_file_name(format!("inkstone-inference-worker{}", std::env::consts::EXE_SUFFIX))
 }

@@ -45,11 +45,7 @@ pub enum WireError {
     /// See [`Error::ModelFormat`].
     ModelFormat(PathBuf, String),
     /// See [`Error::PromptTooLong`].
-    PromptTooLong {
-        n_prompt: u32,
-        n_ctx: u32,
-        max_tokens: u32,
-    },
+    PromptTooLong { n_prompt: u32, n_ctx: u32, max_tokens: u32 },
     /// See [`Error::UnsupportedCpu`].
     UnsupportedCpu(Vec<String>),
     /// See [`Error::Backend`].
@@ -64,18 +60,10 @@ impl From<&Error> for WireError {
     fn from(error: &Error) -> WireError {
         match error {
             Error::ModelMissing { path } => WireError::ModelMissing(path.clone()),
-            Error::ModelFormat { path, reason } => {
-                WireError::ModelFormat(path.clone(), reason.clone())
+            Error::ModelFormat { path, reason } => WireError::ModelFormat(path.clone(), reason.clone()),
+            Error::PromptTooLong { n_prompt, n_ctx, max_tokens } => {
+                WireError::PromptTooLong { n_prompt: *n_prompt, n_ctx: *n_ctx, max_tokens: *max_tokens }
             }
-            Error::PromptTooLong {
-                n_prompt,
-                n_ctx,
-                max_tokens,
-            } => WireError::PromptTooLong {
-                n_prompt: *n_prompt,
-                n_ctx: *n_ctx,
-                max_tokens: *max_tokens,
-            },
             Error::UnsupportedCpu { missing } => {
                 WireError::UnsupportedCpu(missing.iter().map(|s| (*s).to_owned()).collect())
             }
@@ -92,20 +80,11 @@ impl From<WireError> for Error {
         match error {
             WireError::ModelMissing(path) => Error::ModelMissing { path },
             WireError::ModelFormat(path, reason) => Error::ModelFormat { path, reason },
-            WireError::PromptTooLong {
-                n_prompt,
-                n_ctx,
-                max_tokens,
-            } => Error::PromptTooLong {
-                n_prompt,
-                n_ctx,
-                max_tokens,
-            },
+            WireError::PromptTooLong { n_prompt, n_ctx, max_tokens } => {
+                Error::PromptTooLong { n_prompt, n_ctx, max_tokens }
+            }
             WireError::UnsupportedCpu(missing) => Error::UnsupportedCpu {
-                missing: missing
-                    .iter()
-                    .map(|m| crate::worker::static_feature_name(m))
-                    .collect(),
+                missing: missing.iter().map(|m| crate::worker::static_feature_name(m)).collect(),
             },
             WireError::Backend(what, reason) => Error::Backend { what, reason },
             WireError::InvalidRequest(reason) => Error::InvalidRequest(reason),
@@ -127,9 +106,7 @@ pub fn write_frame<T: serde::Serialize>(out: &mut impl Write, message: &T) -> st
 }
 
 /// Reads one frame; `Ok(None)` at a clean end of stream.
-pub fn read_frame<T: serde::de::DeserializeOwned>(
-    input: &mut impl Read,
-) -> std::io::Result<Option<T>> {
+pub fn read_frame<T: serde::de::DeserializeOwned>(input: &mut impl Read) -> std::io::Result<Option<T>> {
     let mut len = [0u8; 4];
     match input.read_exact(&mut len) {
         Ok(()) => {}
@@ -145,7 +122,5 @@ pub fn read_frame<T: serde::de::DeserializeOwned>(
     }
     let mut body = vec![0u8; len as usize];
     input.read_exact(&mut body)?;
-    serde_json::from_slice(&body)
-        .map(Some)
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    serde_json::from_slice(&body).map(Some).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
 }

@@ -20,14 +20,8 @@ fn frames_round_trip_in_order_and_end_cleanly() {
     write_frame(&mut buf, &Request::Generate(request())).unwrap();
     write_frame(&mut buf, &Request::Shutdown).unwrap();
     let mut input = &buf[..];
-    assert_eq!(
-        read_frame::<Request>(&mut input).unwrap(),
-        Some(Request::Generate(request()))
-    );
-    assert_eq!(
-        read_frame::<Request>(&mut input).unwrap(),
-        Some(Request::Shutdown)
-    );
+    assert_eq!(read_frame::<Request>(&mut input).unwrap(), Some(Request::Generate(request())));
+    assert_eq!(read_frame::<Request>(&mut input).unwrap(), Some(Request::Shutdown));
     assert_eq!(read_frame::<Request>(&mut input).unwrap(), None);
 }
 
@@ -43,11 +37,7 @@ fn an_oversized_or_garbled_frame_is_an_error_not_an_allocation() {
 
 #[test]
 fn errors_keep_their_meaning_across_the_process_boundary() {
-    let error = Error::PromptTooLong {
-        n_prompt: 900,
-        n_ctx: 512,
-        max_tokens: 64,
-    };
+    let error = Error::PromptTooLong { n_prompt: 900, n_ctx: 512, max_tokens: 64 };
     let back: Error = WireError::from(&error).into();
     assert_eq!(back.to_string(), error.to_string());
     let back: Error = WireError::UnsupportedCpu(vec!["avx2".into()]).into();
@@ -59,27 +49,11 @@ fn worker_options_need_a_model_and_reject_unknown_flags() {
     let args = |s: &str| s.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
     assert_eq!(
         WorkerOptions::parse(args("--model m.gguf --ctx 512 --threads 1")).unwrap(),
-        WorkerOptions {
-            model_path: "m.gguf".into(),
-            n_ctx: 512,
-            n_threads: 1
-        }
+        WorkerOptions { model_path: "m.gguf".into(), n_ctx: 512, n_threads: 1 }
     );
-    assert!(
-        WorkerOptions::parse(args("--ctx 512"))
-            .unwrap_err()
-            .contains("--model")
-    );
-    assert!(
-        WorkerOptions::parse(args("--model m --bogus 1"))
-            .unwrap_err()
-            .contains("unknown option")
-    );
-    assert!(
-        WorkerOptions::parse(args("--model m --ctx big"))
-            .unwrap_err()
-            .contains("--ctx big")
-    );
+    assert!(WorkerOptions::parse(args("--ctx 512")).unwrap_err().contains("--model"));
+    assert!(WorkerOptions::parse(args("--model m --bogus 1")).unwrap_err().contains("unknown option"));
+    assert!(WorkerOptions::parse(args("--model m --ctx big")).unwrap_err().contains("--ctx big"));
 }
 
 #[test]
@@ -105,10 +79,7 @@ fn one_core_is_left_for_the_web_server() {
 #[test]
 fn a_request_waiting_behind_a_busy_worker_gives_up_after_its_budget() {
     let generator = super::WorkerGenerator::new(super::WorkerConfig {
-        command: super::WorkerCommand {
-            program: "/nonexistent".into(),
-            args: vec![],
-        },
+        command: super::WorkerCommand { program: "/nonexistent".into(), args: vec![] },
         model_path: "/nonexistent.gguf".into(),
         n_ctx: 512,
         n_threads: 1,
@@ -117,18 +88,11 @@ fn a_request_waiting_behind_a_busy_worker_gives_up_after_its_budget() {
     });
     let held = generator.running.lock().unwrap();
     let started = std::time::Instant::now();
-    let err = std::thread::scope(|s| {
-        s.spawn(|| generator.count_prompt_tokens(&request()))
-            .join()
-            .unwrap()
-    })
-    .unwrap_err();
+    let err =
+        std::thread::scope(|s| s.spawn(|| generator.count_prompt_tokens(&request())).join().unwrap()).unwrap_err();
     assert!(matches!(err, Error::WorkerBusy(_)), "{err}");
     assert!(started.elapsed() >= std::time::Duration::from_millis(50));
     drop(held);
     // Free again: now the real problem (no model file) is reported.
-    assert!(matches!(
-        generator.count_prompt_tokens(&request()),
-        Err(Error::ModelMissing { .. })
-    ));
+    assert!(matches!(generator.count_prompt_tokens(&request()), Err(Error::ModelMissing { .. })));
 }

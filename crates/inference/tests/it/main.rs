@@ -22,10 +22,7 @@ fn without_the_llama_feature_the_worker_reports_generation_not_built() {
     use inference::worker::{WorkerCommand, WorkerConfig};
     use inference::{ChatMessage, GenerationRequest, Generator, Role, WorkerGenerator};
     let generator = WorkerGenerator::new(WorkerConfig {
-        command: WorkerCommand {
-            program: env!("CARGO_BIN_EXE_inkstone-inference-worker").into(),
-            args: vec![],
-        },
+        command: WorkerCommand { program: env!("CARGO_BIN_EXE_inkstone-inference-worker").into(), args: vec![] },
         model_path: support::model(&inference::models::SMOLLM2_135M),
         n_ctx: 512,
         n_threads: 1,
@@ -39,8 +36,5 @@ fn without_the_llama_feature_the_worker_reports_generation_not_built() {
         seed: 0,
         grammar: None,
     };
-    assert!(matches!(
-        generator.generate(&request),
-        Err(inference::Error::GenerationNotBuilt)
-    ));
+    assert!(matches!(generator.generate(&request), Err(inference::Error::GenerationNotBuilt)));
 }

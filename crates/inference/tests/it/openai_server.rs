@@ -21,41 +21,25 @@ struct Backends {
     embedder: Arc<E5Embedder>,
 }
 
-const LIMITS: HandlerLimits = HandlerLimits {
-    default_max_tokens: 64,
-    max_tokens_cap: 256,
-    max_embedding_inputs: 16,
-};
+const LIMITS: HandlerLimits = HandlerLimits { default_max_tokens: 64, max_tokens_cap: 256, max_embedding_inputs: 16 };
 
 fn error_response(e: ApiError) -> Response {
     (StatusCode::from_u16(e.status).unwrap(), Json(e.body)).into_response()
 }
 
-async fn chat(
-    State(backends): State<Arc<Backends>>,
-    Json(request): Json<ChatCompletionRequest>,
-) -> Response {
+async fn chat(State(backends): State<Arc<Backends>>, Json(request): Json<ChatCompletionRequest>) -> Response {
     let Some(generator) = backends.generator.clone() else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let result = tokio::task::spawn_blocking(move || {
-        handler::chat_completions(
-            generator.as_ref(),
-            &LIMITS,
-            request,
-            "chatcmpl-test".into(),
-            1_700_000_000,
-        )
+        handler::chat_completions(generator.as_ref(), &LIMITS, request, "chatcmpl-test".into(), 1_700_000_000)
     })
     .await
     .unwrap();
     result.map_or_else(error_response, |r| Json(r).into_response())
 }
 
-async fn embeddings(
-    State(backends): State<Arc<Backends>>,
-    Json(request): Json<EmbeddingsRequest>,
-) -> Response {
+async fn embeddings(State(backends): State<Arc<Backends>>, Json(request): Json<EmbeddingsRequest>) -> Response {
     let embedder = Arc::clone(&backends.embedder);
     let result = tokio::task::spawn_blocking(move || {
         handler::embeddings(embedder.as_ref(), "multilingual-e5-small", &LIMITS, request)
@@ -71,23 +55,14 @@ fn serve(generator: Option<Arc<dyn Generator>>) -> String {
     let app = Router::new()
         .route("/v1/chat/completions", post(chat))
         .route("/v1/embeddings", post(embeddings))
-        .with_state(Arc::new(Backends {
-            generator,
-            embedder,
-        }));
+        .with_state(Arc::new(Backends { generator, embedder }));
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     listener.set_nonblocking(true).unwrap();
     std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
         runtime.block_on(async move {
-            axum::serve(tokio::net::TcpListener::from_std(listener).unwrap(), app)
-                .await
-                .unwrap()
+            axum::serve(tokio::net::TcpListener::from_std(listener).unwrap(), app).await.unwrap()
         });
     });
     format!("http://{addr}/v1")
@@ -108,10 +83,7 @@ fn embeddings_over_http_equal_local_ones() {
     let client = client(serve(None));
     let texts = ["小猫在睡觉", "A cat is sleeping"];
     let remote = client.embed(&texts).unwrap();
-    let local = E5Embedder::load(&support::model(&E5_SMALL))
-        .unwrap()
-        .embed(&texts)
-        .unwrap();
+    let local = E5Embedder::load(&support::model(&E5_SMALL)).unwrap().embed(&texts).unwrap();
     assert_eq!(remote, local);
 }
 
@@ -123,11 +95,7 @@ fn chat_completions_over_http_come_from_the_local_model() {
     use crate::generation::{ask, config};
 
     let model = support::model(&inference::models::SMOLLM2_135M);
-    let local = Arc::new(WorkerGenerator::new(config(
-        model,
-        512,
-        Duration::from_secs(60),
-    )));
+    let local = Arc::new(WorkerGenerator::new(config(model, 512, Duration::from_secs(60))));
     let client = client(serve(Some(local.clone())));
     let request = ask("What is the capital of France? Answer in one word.", 16);
     let over_http = client.generate(&request).unwrap();
@@ -136,16 +104,8 @@ fn chat_completions_over_http_come_from_the_local_model() {
     assert_eq!(over_http.completion_tokens, direct.completion_tokens);
     assert_eq!(over_http.finish_reason, FinishReason::Stop);
 
-    let err = client
-        .generate(&ask(&"the cat sat on the mat ".repeat(200), 16))
-        .unwrap_err();
-    assert!(
-        matches!(err, Error::EndpointStatus { status: 400, ref body, .. } if body.contains("prompt has")),
-        "{err}"
-    );
+    let err = client.generate(&ask(&"the cat sat on the mat ".repeat(200), 16)).unwrap_err();
+    assert!(matches!(err, Error::EndpointStatus { status: 400, ref body, .. } if body.contains("prompt has")), "{err}");
     let err = client.generate(&ask("Hi", 10_000)).unwrap_err();
-    assert!(
-        matches!(err, Error::EndpointStatus { status: 400, ref body, .. } if body.contains("cap")),
-        "{err}"
-    );
+    assert!(matches!(err, Error::EndpointStatus { status: 400, ref body, .. } if body.contains("cap")), "{err}");
 }

