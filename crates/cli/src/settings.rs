@@ -139,7 +139,7 @@ impl Settings {
         Ok(match &self.database {
             Database::Sqlite { path } => {
                 if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+                    create_private_dir(parent)?;
                 }
                 store::StoreOptions::Sqlite { path: path.clone() }
             }
@@ -148,6 +148,21 @@ impl Settings {
             }
         })
     }
+}
+
+/// Creates a directory readable by its owner only (it will hold students' records).
+pub(crate) fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
+    if dir.exists() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("restricting {} to its owner", dir.display()))?;
+    }
+    Ok(())
 }
 
 fn read_file(path: &Path) -> anyhow::Result<FileSettings> {

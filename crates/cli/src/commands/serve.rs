@@ -11,7 +11,7 @@ use crate::settings::{Database, Settings};
 
 /// Holds the data directory's lock: one server at a time, and no restore under a running server.
 pub(crate) fn lock_data_dir(settings: &Settings) -> anyhow::Result<File> {
-    std::fs::create_dir_all(&settings.data_dir).with_context(|| format!("creating {}", settings.data_dir.display()))?;
+    crate::settings::create_private_dir(&settings.data_dir)?;
     let path = settings.data_dir.join("inkstone.lock");
     let file = File::options()
         .create(true)

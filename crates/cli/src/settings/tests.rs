@@ -37,3 +37,14 @@ fn unknown_keys_and_bad_urls_are_errors() {
     let raw = RawSettings { database: Some("mysql://x".into()), ..RawSettings::default() };
     assert!(Settings::resolve(&raw, &RawServeSettings::default()).is_err());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_new_data_directory_is_private_to_its_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("inkstone-data");
+    let raw = RawSettings { data_dir: Some(data.clone()), ..RawSettings::default() };
+    Settings::resolve(&raw, &RawServeSettings::default()).unwrap().store_options().unwrap();
+    assert_eq!(std::fs::metadata(&data).unwrap().permissions().mode() & 0o777, 0o700);
+}
