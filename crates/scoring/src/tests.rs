@@ -1,0 +1,1 @@
+//! Unit tests of the scorers on small generated data.
