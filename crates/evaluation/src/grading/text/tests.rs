@@ -1,0 +1,1 @@
+//! Tests of the free-text protocols on generated datasets in a temporary folder.
