@@ -72,7 +72,8 @@ fn signals_from(sims: &[f64], targets: &[f64], skip: Option<usize>, ridge: f64) 
     if order.is_empty() {
         return ExampleSignals { ridge, knn_mean: ridge, top_similarity: 0.0, nearest_score: ridge, high_minus_low: 0.0 };
     }
-    order.sort_by(|&a, &b| sims[b].total_cmp(&sims[a]));
+    // Most similar first; among equals the latest example, so that a teacher's newest override wins.
+    order.sort_by(|&a, &b| sims[b].total_cmp(&sims[a]).then(b.cmp(&a)));
     let top = &order[..order.len().min(NEIGHBOURS)];
     let weight: f64 = top.iter().map(|&j| sims[j].max(0.0) + 1e-3).sum();
     let knn_mean = top.iter().map(|&j| (sims[j].max(0.0) + 1e-3) * targets[j]).sum::<f64>() / weight;
@@ -142,7 +143,8 @@ impl ExampleModel {
 
     pub(crate) fn signals(&self, text: &Analysed) -> ExampleSignals {
         let v = self.vectoriser.transform(&NgramCounts::new(text, self.vectoriser.spec()));
-        let sims = dots(&v, &self.vectors, &mut Vec::new());
+        // A merge per example is cheaper here than zeroing a dense scratch array for one query.
+        let sims: Vec<f64> = self.vectors.iter().map(|u| f64::from(v.dot(u))).collect();
         let ridge = match &self.ridge {
             Some(r) => r.predict(&sims).clamp(-0.5, 1.5),
             None => self.mean_target(),

@@ -113,6 +113,9 @@ const EXAMPLE_FEATURES: [&str; 7] = [
     "number of graded answers",
 ];
 
+/// Similarity above which an answer counts as one the teacher has already graded.
+const SAME_ANSWER: f64 = 0.98;
+
 fn example_spec() -> NgramSpec {
     NgramSpec { word_max: 2, char_min: 2, char_max: 5, char_weight: 1.0 }
 }
@@ -289,9 +292,9 @@ impl ShortAnswerModel {
             let n = ex.targets.len();
             for (i, a) in ex.analysed.iter().enumerate() {
                 let reference = prepared.features(&context, a);
-                // During training each example sees the mean of the others, as a new answer would.
-                let mean_others = if n > 1 { (model.mean_target() * n as f64 - ex.targets[i]) / (n - 1) as f64 } else { 0.5 };
-                ex_rows.push(example_row(&reference, &signals[i], mean_others, n - 1));
+                // The question's mean score is a prior shared by all its rows. A leave-one-out mean
+                // would leak each row's own label (it falls exactly when the label rises).
+                ex_rows.push(example_row(&reference, &signals[i], model.mean_target(), n - 1));
                 ref_rows.push(reference);
                 targets.push(ex.targets[i]);
                 owner.push((q, i));
@@ -368,8 +371,7 @@ impl ShortAnswerModel {
                 .enumerate()
                 .map(|(i, a)| {
                     let reference = prepared.features(&self.context, a);
-                    let mean_others = if n > 1 { (model.mean_target() * n as f64 - ex.targets[i]) / (n - 1) as f64 } else { 0.5 };
-                    self.with_examples.predict(&example_row(&reference, &signals[i], mean_others, n - 1))
+                    self.with_examples.predict(&example_row(&reference, &signals[i], model.mean_target(), n - 1))
                 })
                 .collect();
             let cutoffs = Cutoffs::fit(&preds, &ex.levels, question.scale.n_levels(), self.config.min_examples_for_cutoffs);
@@ -432,15 +434,23 @@ impl ShortAnswerModel {
         let reference = prepared.features(&self.context, answer);
         let usable = state.learned.as_ref().filter(|m| m.n_examples() >= self.config.min_examples);
         let (estimate, contributions, names, signals, basis, cutoffs);
+        let mut same_as_graded = None;
         let midpoints = Cutoffs::midpoints(scale.n_levels());
         match usable {
             Some(learned) => {
                 let s = learned.signals(answer);
                 let row = example_row(&reference, &s, learned.mean_target(), learned.n_examples());
                 let (p, c) = self.with_examples.explain(&row);
-                estimate = p.clamp(0.0, 1.0);
-                contributions = c;
                 names = REFERENCE_FEATURES.iter().chain(EXAMPLE_FEATURES.iter()).copied().collect::<Vec<_>>();
+                if s.top_similarity >= SAME_ANSWER {
+                    // The teacher already graded this answer: their score stands.
+                    estimate = s.nearest_score;
+                    contributions = vec![0.0; names.len()];
+                    same_as_graded = Some(s.nearest_score - p.clamp(0.0, 1.0));
+                } else {
+                    estimate = p.clamp(0.0, 1.0);
+                    contributions = c;
+                }
                 cutoffs = &state.cutoffs;
                 signals = confidence_signals(cutoffs.margin(estimate), (s.ridge - s.knn_mean).abs(), s.top_similarity, learned.n_examples(), estimate);
                 basis = ScoringBasis::GradedExamples(learned.n_examples());
@@ -455,8 +465,14 @@ impl ShortAnswerModel {
                 basis = ScoringBasis::ReferenceAnswers;
             }
         }
-        let level = cutoffs.level(estimate);
-        let confidence = self.confidence.confidence(&signals);
+        let (level, confidence) = match same_as_graded {
+            Some(_) => (((scale.n_levels() - 1) as f64 * estimate).round() as usize, 1.0),
+            None => (cutoffs.level(estimate), self.confidence.confidence(&signals)),
+        };
+        let mut evidence = Evidence::top(&names, &contributions, 4);
+        if let Some(shift) = same_as_graded {
+            evidence.insert(0, Evidence { feature: "same as a teacher-graded answer", contribution: shift });
+        }
         let needs_review = confidence < self.config.review_below || !warnings.is_empty() || state.question.references.is_empty() && basis == ScoringBasis::ReferenceAnswers;
         ShortAnswerScore {
             score: scale.value(level),
@@ -464,7 +480,7 @@ impl ShortAnswerModel {
             confidence,
             needs_review,
             basis,
-            evidence: Evidence::top(&names, &contributions, 4),
+            evidence,
             warnings,
         }
     }
