@@ -35,36 +35,82 @@ pub(crate) struct ExampleModel {
     /// Vectors of the examples. Not serialised: rebuilt from the example texts on load.
     #[serde(skip)]
     vectors: Vec<SparseVec>,
+    #[serde(skip)]
+    index: DenseIndex,
 }
 
-/// Dot products of `v` with each of `vectors`, scattering `v` into a dense scratch array once.
-fn dots(v: &SparseVec, vectors: &[SparseVec], scratch: &mut Vec<f32>) -> Vec<f64> {
-    if vectors.len() < 32 {
-        return vectors.iter().map(|u| f64::from(v.dot(u))).collect();
+/// Example vectors with their feature ids renumbered densely (keeping their order), so that a
+/// query can be scattered into a scratch array small enough to stay in cache while the
+/// examples are gathered.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct DenseIndex {
+    /// Invariant: sorted, distinct; position = dense id.
+    ids: Vec<u32>,
+    /// Dense ids of each example's features, parallel to its values.
+    rows: Vec<Vec<u32>>,
+}
+
+impl DenseIndex {
+    fn new(vectors: &[SparseVec]) -> Self {
+        let mut ids: Vec<u32> = vectors.iter().flat_map(|v| v.idx.iter().copied()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let rows = vectors
+            .iter()
+            .map(|v| v.idx.iter().map(|i| ids.binary_search(i).expect("every id was collected") as u32).collect())
+            .collect();
+        DenseIndex { ids, rows }
     }
-    let dim = v.idx.last().map_or(0, |&i| i as usize + 1);
-    if scratch.len() < dim {
-        scratch.resize(dim, 0.0);
-    }
-    for (&i, &x) in v.idx.iter().zip(&v.val) {
-        scratch[i as usize] = x;
-    }
-    let out = vectors
-        .iter()
-        .map(|u| {
-            let mut s = 0.0f32;
-            for (&i, &x) in u.idx.iter().zip(&u.val) {
-                if let Some(y) = scratch.get(i as usize) {
-                    s += x * y;
+
+    /// Dot products of the scattered query with examples `0..count`.
+    fn gather(&self, vectors: &[SparseVec], scratch: &[f32], count: usize) -> impl Iterator<Item = f64> {
+        (0..count).map(move |j| {
+            let mut acc = [0.0f32; 4];
+            let (idx, val) = (&self.rows[j], &vectors[j].val);
+            for (ci, cv) in idx.chunks_exact(4).zip(val.chunks_exact(4)) {
+                for lane in 0..4 {
+                    acc[lane] += cv[lane] * scratch[ci[lane] as usize];
                 }
             }
-            f64::from(s)
+            let tail = idx.len() - idx.len() % 4;
+            let mut sum = acc.iter().sum::<f32>();
+            for (k, x) in idx[tail..].iter().zip(&val[tail..]) {
+                sum += x * scratch[*k as usize];
+            }
+            f64::from(sum)
         })
-        .collect();
-    for &i in &v.idx {
-        scratch[i as usize] = 0.0;
     }
-    out
+
+    /// The Gram matrix (row-major `n × n`) of the indexed vectors.
+    fn gram(&self, vectors: &[SparseVec]) -> Vec<f64> {
+        let n = vectors.len();
+        let mut scratch = vec![0.0f32; self.ids.len()];
+        let mut gram = vec![0.0f64; n * n];
+        for i in 0..n {
+            for (&k, &x) in self.rows[i].iter().zip(&vectors[i].val) {
+                scratch[k as usize] = x;
+            }
+            for (j, v) in self.gather(vectors, &scratch, i + 1).enumerate() {
+                gram[i * n + j] = v;
+                gram[j * n + i] = v;
+            }
+            for &k in &self.rows[i] {
+                scratch[k as usize] = 0.0;
+            }
+        }
+        gram
+    }
+
+    /// Dot products of a new vector with every example.
+    fn dots(&self, vectors: &[SparseVec], query: &SparseVec) -> Vec<f64> {
+        let mut scratch = vec![0.0f32; self.ids.len()];
+        for (i, &x) in query.idx.iter().zip(&query.val) {
+            if let Ok(k) = self.ids.binary_search(i) {
+                scratch[k] = x;
+            }
+        }
+        self.gather(vectors, &scratch, vectors.len()).collect()
+    }
 }
 
 fn signals_from(sims: &[f64], targets: &[f64], skip: Option<usize>, ridge: f64) -> ExampleSignals {
@@ -97,15 +143,8 @@ impl ExampleModel {
         let vectoriser = Vectoriser::fit(spec, &counts);
         let vectors: Vec<SparseVec> = counts.iter().map(|c| vectoriser.transform(c)).collect();
         let n = vectors.len();
-        let mut gram = vec![0.0f64; n * n];
-        let mut scratch = Vec::new();
-        for i in 0..n {
-            let row = dots(&vectors[i], &vectors[..=i], &mut scratch);
-            for (j, v) in row.into_iter().enumerate() {
-                gram[i * n + j] = v;
-                gram[j * n + i] = v;
-            }
-        }
+        let index = DenseIndex::new(&vectors);
+        let gram = index.gram(&vectors);
         let mean = if n == 0 { 0.5 } else { targets.iter().sum::<f64>() / n as f64 };
         let mut best: Option<(f64, KernelRidge, Vec<f64>)> = None;
         if n >= 3 {
@@ -125,12 +164,13 @@ impl ExampleModel {
         let signals = (0..n)
             .map(|i| signals_from(&gram[i * n..(i + 1) * n], targets, Some(i), loo[i].clamp(-0.5, 1.5)))
             .collect();
-        (ExampleModel { vectoriser, targets: targets.to_vec(), ridge, vectors }, signals)
+        (ExampleModel { vectoriser, targets: targets.to_vec(), ridge, vectors, index }, signals)
     }
 
     /// Rebuilds the example vectors after deserialisation, from the same texts in the same order.
     pub(crate) fn restore(&mut self, texts: &[&Analysed]) {
         self.vectors = texts.iter().map(|t| self.vectoriser.transform(&NgramCounts::new(t, self.vectoriser.spec()))).collect();
+        self.index = DenseIndex::new(&self.vectors);
     }
 
     pub(crate) fn n_examples(&self) -> usize {
@@ -143,8 +183,7 @@ impl ExampleModel {
 
     pub(crate) fn signals(&self, text: &Analysed) -> ExampleSignals {
         let v = self.vectoriser.transform(&NgramCounts::new(text, self.vectoriser.spec()));
-        // A merge per example is cheaper here than zeroing a dense scratch array for one query.
-        let sims: Vec<f64> = self.vectors.iter().map(|u| f64::from(v.dot(u))).collect();
+        let sims = self.index.dots(&self.vectors, &v);
         let ridge = match &self.ridge {
             Some(r) => r.predict(&sims).clamp(-0.5, 1.5),
             None => self.mean_target(),

@@ -2,6 +2,20 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Dot product with four accumulators, so that the additions do not wait on each other.
+pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut acc = [0.0f64; 4];
+    let mut ca = a.chunks_exact(4);
+    let mut cb = b.chunks_exact(4);
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        for lane in 0..4 {
+            acc[lane] += x[lane] * y[lane];
+        }
+    }
+    let tail: f64 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
+    acc[0] + acc[1] + acc[2] + acc[3] + tail
+}
+
 /// A symmetric positive-definite matrix factorised as `L Lᵀ`; `l` is row-major `n × n`, lower part used.
 #[derive(Debug)]
 pub(crate) struct Cholesky {
@@ -15,7 +29,7 @@ impl Cholesky {
         debug_assert_eq!(a.len(), n * n);
         for j in 0..n {
             let row_j: Vec<f64> = a[j * n..j * n + j].to_vec();
-            let d = a[j * n + j] - row_j.iter().map(|v| v * v).sum::<f64>();
+            let d = a[j * n + j] - dot(&row_j, &row_j);
             if d <= 0.0 || !d.is_finite() {
                 return None;
             }
@@ -24,7 +38,7 @@ impl Cholesky {
             // Column j below the diagonal: L[i][j] = (A[i][j] - Σ_k L[i][k] L[j][k]) / L[j][j].
             for i in j + 1..n {
                 let row_i = &mut a[i * n..i * n + j + 1];
-                let s: f64 = row_i[..j].iter().zip(&row_j).map(|(x, y)| x * y).sum();
+                let s = dot(&row_i[..j], &row_j);
                 row_i[j] = (row_i[j] - s) / d;
             }
         }
@@ -36,7 +50,7 @@ impl Cholesky {
         let mut y = b.to_vec();
         for i in 0..n {
             let row = &self.l[i * n..i * n + i];
-            let s: f64 = row.iter().zip(&y[..i]).map(|(a, b)| a * b).sum();
+            let s = dot(row, &y[..i]);
             y[i] = (y[i] - s) / self.l[i * n + i];
         }
         for i in (0..n).rev() {
@@ -60,10 +74,10 @@ impl Cholesky {
             col[i] = 1.0 / self.l[i * n + i];
             for r in i + 1..n {
                 let row = &self.l[r * n + i..r * n + r];
-                let s: f64 = row.iter().zip(&col[i..r]).map(|(a, b)| a * b).sum();
+                let s = dot(row, &col[i..r]);
                 col[r] = -s / self.l[r * n + r];
             }
-            diag[i] = col[i..].iter().map(|v| v * v).sum();
+            diag[i] = dot(&col[i..], &col[i..]);
         }
         diag
     }
