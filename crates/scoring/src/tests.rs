@@ -415,3 +415,27 @@ fn essay_bad_input_and_round_trip_and_update() {
         Err(ScoringError::TooFewExamples { .. })
     ));
 }
+
+#[test]
+fn example_model_similarities_match_plain_sparse_dot_products() {
+    use crate::examples::ExampleModel;
+    use crate::sparse::{NgramCounts, NgramSpec, Vectoriser};
+    let analyser = Analyser::new();
+    let mut rng = Rng(8);
+    let texts: Vec<String> = (0..50).map(|i| answer(&mut rng, TOPICS[i % 3].1, TOPICS[i % 3].2, i % 2 == 0)).collect();
+    let analysed: Vec<_> = texts.iter().map(|t| analyser.analyse(t)).collect();
+    let refs: Vec<_> = analysed.iter().collect();
+    let targets: Vec<f64> = (0..50).map(|i| f64::from(u8::from(i % 2 == 0))).collect();
+    let spec = NgramSpec { word_max: 2, char_min: 2, char_max: 5, char_weight: 1.0 };
+    let (model, loo) = ExampleModel::fit(&refs, &targets, spec);
+    let counts: Vec<NgramCounts> = analysed.iter().map(|a| NgramCounts::new(a, &spec)).collect();
+    let vectoriser = Vectoriser::fit(spec, &counts);
+    let vectors: Vec<_> = counts.iter().map(|c| vectoriser.transform(c)).collect();
+    let query = analyser.analyse("closed circuit current");
+    let q = vectoriser.transform(&NgramCounts::new(&query, &spec));
+    let best = vectors.iter().map(|v| f64::from(v.dot(&q))).fold(0.0, f64::max);
+    let s = model.signals(&query);
+    assert!((s.top_similarity - best).abs() < 1e-5, "{} vs {best}", s.top_similarity);
+    let ridge_r = pearson(&loo.iter().map(|s| s.ridge).collect::<Vec<_>>(), &targets);
+    assert!(ridge_r > 0.5, "leave-one-out ridge correlation {ridge_r}");
+}
