@@ -14,8 +14,16 @@ fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let json = args.iter().any(|a| a == "--json");
     let positional: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
-    let root = PathBuf::from(positional.first().context("usage: grading_text <data dir> [dataset…] [--json]")?);
-    let wanted: Vec<&str> = if positional.len() > 1 { positional[1..].iter().map(|s| s.as_str()).collect() } else { DATASETS.to_vec() };
+    let root = PathBuf::from(
+        positional
+            .first()
+            .context("usage: grading_text <data dir> [dataset…] [--json]")?,
+    );
+    let wanted: Vec<&str> = if positional.len() > 1 {
+        positional[1..].iter().map(|s| s.as_str()).collect()
+    } else {
+        DATASETS.to_vec()
+    };
     for name in wanted {
         let path = root.join(name);
         if !path.is_dir() {

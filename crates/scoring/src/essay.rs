@@ -62,7 +62,10 @@ pub struct EssayConfig {
 impl EssayConfig {
     /// Settings tuned on public benchmark training data (see the evaluation crate).
     pub fn recommended() -> Self {
-        EssayConfig { review_below: 0.5, seed: 17 }
+        EssayConfig {
+            review_below: 0.5,
+            seed: 17,
+        }
     }
 }
 
@@ -82,11 +85,24 @@ pub struct EssayScore {
 }
 
 fn essay_spec() -> NgramSpec {
-    NgramSpec { word_max: 2, char_min: 3, char_max: 5, char_weight: 1.0 }
+    NgramSpec {
+        word_max: 2,
+        char_min: 3,
+        char_max: 5,
+        char_weight: 1.0,
+    }
 }
 
 fn gbm_config(seed: u64) -> GbmConfig {
-    GbmConfig { n_trees: 300, max_depth: 3, learning_rate: 0.05, min_leaf: 10, l2: 1.0, subsample: 0.8, seed }
+    GbmConfig {
+        n_trees: 300,
+        max_depth: 3,
+        learning_rate: 0.05,
+        min_leaf: 10,
+        l2: 1.0,
+        subsample: 0.8,
+        seed,
+    }
 }
 
 /// A prompt's essay model. Serialisable; derived vectors are rebuilt from the essays on load.
@@ -113,7 +129,11 @@ struct EssayState {
 impl From<EssayState> for EssayModel {
     fn from(mut state: EssayState) -> Self {
         let analyser = Analyser::new();
-        let analysed: Vec<Analysed> = state.examples.iter().map(|e| analyser.analyse(&e.text)).collect();
+        let analysed: Vec<Analysed> = state
+            .examples
+            .iter()
+            .map(|e| analyser.analyse(&e.text))
+            .collect();
         state.learned.restore(&analysed.iter().collect::<Vec<_>>());
         EssayModel { state }
     }
@@ -126,29 +146,53 @@ impl From<EssayModel> for EssayState {
 }
 
 fn confidence_signals(margin: f64, disagreement: f64, familiarity: f64, estimate: f64) -> Vec<f64> {
-    vec![margin, disagreement, familiarity, estimate.min(1.0 - estimate)]
+    vec![
+        margin,
+        disagreement,
+        familiarity,
+        estimate.min(1.0 - estimate),
+    ]
 }
 
 impl EssayModel {
     /// Trains on one prompt's graded essays. The prompt text, when given, feeds a relevance feature.
-    pub fn train(prompt: Option<&str>, scale: ScoreScale, essays: Vec<GradedEssay>, config: &EssayConfig) -> Result<Self, ScoringError> {
+    pub fn train(
+        prompt: Option<&str>,
+        scale: ScoreScale,
+        essays: Vec<GradedEssay>,
+        config: &EssayConfig,
+    ) -> Result<Self, ScoringError> {
         if essays.len() < 10 {
-            return Err(ScoringError::TooFewExamples { needed: 10, got: essays.len() });
+            return Err(ScoringError::TooFewExamples {
+                needed: 10,
+                got: essays.len(),
+            });
         }
         for e in &essays {
-            if !e.score.is_finite() || e.score < scale.min() - 1e-9 || e.score > scale.max() + 1e-9 {
-                return Err(ScoringError::ScoreOffScale { score: e.score, min: scale.min(), max: scale.max() });
+            if !e.score.is_finite() || e.score < scale.min() - 1e-9 || e.score > scale.max() + 1e-9
+            {
+                return Err(ScoringError::ScoreOffScale {
+                    score: e.score,
+                    min: scale.min(),
+                    max: scale.max(),
+                });
             }
         }
         let analyser = Analyser::new();
         let analysed: Vec<Analysed> = essays.iter().map(|e| analyser.analyse(&e.text)).collect();
         let prompt_analysed = prompt.map(|p| analyser.analyse(p));
         let levels: Vec<usize> = essays.iter().map(|e| scale.level_of(e.score)).collect();
-        let targets: Vec<f64> = levels.iter().map(|&l| scale.normalise(scale.value(l))).collect();
+        let targets: Vec<f64> = levels
+            .iter()
+            .map(|&l| scale.normalise(scale.value(l)))
+            .collect();
         let vocabulary = EssayFeatures::vocabulary(&analysed);
         let refs: Vec<&Analysed> = analysed.iter().collect();
         let (learned, signals) = ExampleModel::fit(&refs, &targets, essay_spec());
-        let featuriser = EssayFeatures { vocabulary: &vocabulary, prompt: prompt_analysed.as_ref() };
+        let featuriser = EssayFeatures {
+            vocabulary: &vocabulary,
+            prompt: prompt_analysed.as_ref(),
+        };
         let rows: Vec<Vec<f64>> = essays
             .iter()
             .zip(&analysed)
@@ -170,9 +214,18 @@ impl EssayModel {
         let cutoffs = Cutoffs::fit(&oof, &levels, scale.n_levels(), 40);
         let tolerance = scale.tolerance_levels();
         let conf_rows: Vec<Vec<f64>> = (0..rows.len())
-            .map(|i| confidence_signals(cutoffs.margin(oof[i]), (signals[i].ridge - oof[i]).abs(), signals[i].top_similarity, oof[i]))
+            .map(|i| {
+                confidence_signals(
+                    cutoffs.margin(oof[i]),
+                    (signals[i].ridge - oof[i]).abs(),
+                    signals[i].top_similarity,
+                    oof[i],
+                )
+            })
             .collect();
-        let agreed: Vec<bool> = (0..rows.len()).map(|i| cutoffs.level(oof[i]).abs_diff(levels[i]) <= tolerance).collect();
+        let agreed: Vec<bool> = (0..rows.len())
+            .map(|i| cutoffs.level(oof[i]).abs_diff(levels[i]) <= tolerance)
+            .collect();
         let confidence = ConfidenceModel::fit(&conf_rows, &agreed);
         let gbm = Gbm::fit(&rows, &targets, Loss::Squared, &gbm_cfg);
         Ok(EssayModel {
@@ -204,26 +257,38 @@ impl EssayModel {
     pub fn add_example(&mut self, essay: GradedEssay) -> Result<(), ScoringError> {
         let mut essays = self.state.examples.clone();
         essays.push(essay);
-        *self = EssayModel::train(self.state.prompt.as_deref(), self.state.scale, essays, &self.state.config)?;
+        *self = EssayModel::train(
+            self.state.prompt.as_deref(),
+            self.state.scale,
+            essays,
+            &self.state.config,
+        )?;
         Ok(())
     }
 
     pub fn score(&self, text: &str) -> EssayScore {
-        self.score_many(&[text]).pop().expect("one essay in, one score out")
+        self.score_many(&[text])
+            .pop()
+            .expect("one essay in, one score out")
     }
 
     pub fn score_many(&self, texts: &[&str]) -> Vec<EssayScore> {
         let analyser = Analyser::new();
         let state = &self.state;
         let prompt = state.prompt.as_deref().map(|p| analyser.analyse(p));
-        let featuriser = EssayFeatures { vocabulary: &state.vocabulary, prompt: prompt.as_ref() };
+        let featuriser = EssayFeatures {
+            vocabulary: &state.vocabulary,
+            prompt: prompt.as_ref(),
+        };
         texts
             .iter()
             .map(|text| {
                 let analysed = analyser.analyse(text);
                 let mut warnings = Vec::new();
                 if analysed.truncated {
-                    warnings.push(InputWarning::Truncated { chars: analysed.original_chars });
+                    warnings.push(InputWarning::Truncated {
+                        chars: analysed.original_chars,
+                    });
                 }
                 if analysed.tokens.is_empty() {
                     warnings.push(InputWarning::Empty);
@@ -267,11 +332,24 @@ impl EssayModel {
 
 fn trait_evidence(contributions: &[f64]) -> Vec<TraitEvidence> {
     let mut traits: Vec<TraitEvidence> = Vec::new();
-    for t in [Trait::Content, Trait::Development, Trait::Organisation, Trait::Vocabulary, Trait::SentenceStructure, Trait::Conventions] {
-        let idx: Vec<usize> = (0..ESSAY_FEATURES.len()).filter(|&i| ESSAY_FEATURES[i].1 == t).collect();
+    for t in [
+        Trait::Content,
+        Trait::Development,
+        Trait::Organisation,
+        Trait::Vocabulary,
+        Trait::SentenceStructure,
+        Trait::Conventions,
+    ] {
+        let idx: Vec<usize> = (0..ESSAY_FEATURES.len())
+            .filter(|&i| ESSAY_FEATURES[i].1 == t)
+            .collect();
         let names: Vec<&'static str> = idx.iter().map(|&i| ESSAY_FEATURES[i].0).collect();
         let values: Vec<f64> = idx.iter().map(|&i| contributions[i]).collect();
-        traits.push(TraitEvidence { rubric_trait: t, contribution: values.iter().sum(), evidence: Evidence::top(&names, &values, 3) });
+        traits.push(TraitEvidence {
+            rubric_trait: t,
+            contribution: values.iter().sum(),
+            evidence: Evidence::top(&names, &values, 3),
+        });
     }
     traits.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
     traits

@@ -57,13 +57,23 @@ impl DenseIndex {
         ids.dedup();
         let rows = vectors
             .iter()
-            .map(|v| v.idx.iter().map(|i| ids.binary_search(i).expect("every id was collected") as u32).collect())
+            .map(|v| {
+                v.idx
+                    .iter()
+                    .map(|i| ids.binary_search(i).expect("every id was collected") as u32)
+                    .collect()
+            })
             .collect();
         DenseIndex { ids, rows }
     }
 
     /// Dot products of the scattered query with examples `0..count`.
-    fn gather(&self, vectors: &[SparseVec], scratch: &[f32], count: usize) -> impl Iterator<Item = f64> {
+    fn gather(
+        &self,
+        vectors: &[SparseVec],
+        scratch: &[f32],
+        count: usize,
+    ) -> impl Iterator<Item = f64> {
         (0..count).map(move |j| {
             let mut acc = [0.0f32; 4];
             let (idx, val) = (&self.rows[j], &vectors[j].val);
@@ -116,15 +126,28 @@ impl DenseIndex {
 fn signals_from(sims: &[f64], targets: &[f64], skip: Option<usize>, ridge: f64) -> ExampleSignals {
     let mut order: Vec<usize> = (0..targets.len()).filter(|&j| Some(j) != skip).collect();
     if order.is_empty() {
-        return ExampleSignals { ridge, knn_mean: ridge, top_similarity: 0.0, nearest_score: ridge, high_minus_low: 0.0 };
+        return ExampleSignals {
+            ridge,
+            knn_mean: ridge,
+            top_similarity: 0.0,
+            nearest_score: ridge,
+            high_minus_low: 0.0,
+        };
     }
     // Most similar first; among equals the latest example, so that a teacher's newest override wins.
     order.sort_by(|&a, &b| sims[b].total_cmp(&sims[a]).then(b.cmp(&a)));
     let top = &order[..order.len().min(NEIGHBOURS)];
     let weight: f64 = top.iter().map(|&j| sims[j].max(0.0) + 1e-3).sum();
-    let knn_mean = top.iter().map(|&j| (sims[j].max(0.0) + 1e-3) * targets[j]).sum::<f64>() / weight;
+    let knn_mean = top
+        .iter()
+        .map(|&j| (sims[j].max(0.0) + 1e-3) * targets[j])
+        .sum::<f64>()
+        / weight;
     let best = |high: bool| {
-        order.iter().find(|&&j| (targets[j] >= 0.5) == high).map_or(0.0, |&j| sims[j])
+        order
+            .iter()
+            .find(|&&j| (targets[j] >= 0.5) == high)
+            .map_or(0.0, |&j| sims[j])
     };
     ExampleSignals {
         ridge,
@@ -138,19 +161,31 @@ fn signals_from(sims: &[f64], targets: &[f64], skip: Option<usize>, ridge: f64) 
 impl ExampleModel {
     /// Fits on analysed texts and normalised targets; returns the model and, for each example,
     /// its signals computed without that example (leave-one-out), for stacking.
-    pub(crate) fn fit(texts: &[&Analysed], targets: &[f64], spec: NgramSpec) -> (Self, Vec<ExampleSignals>) {
+    pub(crate) fn fit(
+        texts: &[&Analysed],
+        targets: &[f64],
+        spec: NgramSpec,
+    ) -> (Self, Vec<ExampleSignals>) {
         let counts: Vec<NgramCounts> = texts.iter().map(|t| NgramCounts::new(t, &spec)).collect();
         let vectoriser = Vectoriser::fit(spec, &counts);
         let vectors: Vec<SparseVec> = counts.iter().map(|c| vectoriser.transform(c)).collect();
         let n = vectors.len();
         let index = DenseIndex::new(&vectors);
         let gram = index.gram(&vectors);
-        let mean = if n == 0 { 0.5 } else { targets.iter().sum::<f64>() / n as f64 };
+        let mean = if n == 0 {
+            0.5
+        } else {
+            targets.iter().sum::<f64>() / n as f64
+        };
         let mut best: Option<(f64, KernelRidge, Vec<f64>)> = None;
         if n >= 3 {
             for lambda in LAMBDAS {
                 if let Some((ridge, loo)) = KernelRidge::fit_with_loo(&gram, targets, lambda) {
-                    let mse = loo.iter().zip(targets).map(|(p, y)| (p - y).powi(2)).sum::<f64>();
+                    let mse = loo
+                        .iter()
+                        .zip(targets)
+                        .map(|(p, y)| (p - y).powi(2))
+                        .sum::<f64>();
                     if best.as_ref().is_none_or(|(b, _, _)| mse < *b) {
                         best = Some((mse, ridge, loo));
                     }
@@ -162,14 +197,36 @@ impl ExampleModel {
             None => (None, vec![mean; n]),
         };
         let signals = (0..n)
-            .map(|i| signals_from(&gram[i * n..(i + 1) * n], targets, Some(i), loo[i].clamp(-0.5, 1.5)))
+            .map(|i| {
+                signals_from(
+                    &gram[i * n..(i + 1) * n],
+                    targets,
+                    Some(i),
+                    loo[i].clamp(-0.5, 1.5),
+                )
+            })
             .collect();
-        (ExampleModel { vectoriser, targets: targets.to_vec(), ridge, vectors, index }, signals)
+        (
+            ExampleModel {
+                vectoriser,
+                targets: targets.to_vec(),
+                ridge,
+                vectors,
+                index,
+            },
+            signals,
+        )
     }
 
     /// Rebuilds the example vectors after deserialisation, from the same texts in the same order.
     pub(crate) fn restore(&mut self, texts: &[&Analysed]) {
-        self.vectors = texts.iter().map(|t| self.vectoriser.transform(&NgramCounts::new(t, self.vectoriser.spec()))).collect();
+        self.vectors = texts
+            .iter()
+            .map(|t| {
+                self.vectoriser
+                    .transform(&NgramCounts::new(t, self.vectoriser.spec()))
+            })
+            .collect();
         self.index = DenseIndex::new(&self.vectors);
     }
 
@@ -178,11 +235,17 @@ impl ExampleModel {
     }
 
     pub(crate) fn mean_target(&self) -> f64 {
-        if self.targets.is_empty() { 0.5 } else { self.targets.iter().sum::<f64>() / self.targets.len() as f64 }
+        if self.targets.is_empty() {
+            0.5
+        } else {
+            self.targets.iter().sum::<f64>() / self.targets.len() as f64
+        }
     }
 
     pub(crate) fn signals(&self, text: &Analysed) -> ExampleSignals {
-        let v = self.vectoriser.transform(&NgramCounts::new(text, self.vectoriser.spec()));
+        let v = self
+            .vectoriser
+            .transform(&NgramCounts::new(text, self.vectoriser.spec()));
         let sims = self.index.dots(&self.vectors, &v);
         let ridge = match &self.ridge {
             Some(r) => r.predict(&sims).clamp(-0.5, 1.5),

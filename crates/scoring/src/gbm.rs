@@ -50,7 +50,11 @@ impl Tree {
         let mut contributions = contributions;
         while node.feature != u32::MAX {
             let feature = node.feature as usize;
-            let next = if x[feature] <= node.threshold { node.left } else { node.right };
+            let next = if x[feature] <= node.threshold {
+                node.left
+            } else {
+                node.right
+            };
             let child = &self.nodes[next as usize];
             if let Some(c) = contributions.as_deref_mut() {
                 c[feature] += child.value - node.value;
@@ -118,9 +122,17 @@ impl Gbm {
             }
         };
         if n == 0 {
-            return Gbm { loss, base, n_features: d, trees: Vec::new() };
+            return Gbm {
+                loss,
+                base,
+                n_features: d,
+                trees: Vec::new(),
+            };
         }
-        let x: Vec<Vec<f64>> = x.iter().map(|r| r.iter().map(|&v| clean(v)).collect()).collect();
+        let x: Vec<Vec<f64>> = x
+            .iter()
+            .map(|r| r.iter().map(|&v| clean(v)).collect())
+            .collect();
         let edges: Vec<Vec<f64>> = (0..d)
             .map(|j| bin_edges(&mut x.iter().map(|r| r[j]).collect::<Vec<_>>()))
             .collect();
@@ -151,21 +163,37 @@ impl Gbm {
                     }
                 }
             }
-            let rows: Vec<u32> =
-                (0..n as u32).filter(|_| config.subsample >= 1.0 || rng.next_f64() < config.subsample).collect();
-            let builder = TreeBuilder { bins: &bins, edges: &edges, n, grad: &grad, hess: &hess, config };
+            let rows: Vec<u32> = (0..n as u32)
+                .filter(|_| config.subsample >= 1.0 || rng.next_f64() < config.subsample)
+                .collect();
+            let builder = TreeBuilder {
+                bins: &bins,
+                edges: &edges,
+                n,
+                grad: &grad,
+                hess: &hess,
+                config,
+            };
             let tree = builder.build(rows);
             for (i, row) in x.iter().enumerate() {
                 raw[i] += tree.walk(row, None);
             }
             trees.push(tree);
         }
-        Gbm { loss, base, n_features: d, trees }
+        Gbm {
+            loss,
+            base,
+            n_features: d,
+            trees,
+        }
     }
 
     /// Raw score: the sum of tree outputs (log-odds for the logistic loss).
     fn raw(&self, x: &[f64], contributions: Option<&mut [f64]>) -> f64 {
-        let cleaned: Vec<f64> = x.iter().map(|&v| if v.is_finite() { v } else { 0.0 }).collect();
+        let cleaned: Vec<f64> = x
+            .iter()
+            .map(|&v| if v.is_finite() { v } else { 0.0 })
+            .collect();
         let mut contributions = contributions;
         let mut sum = self.base;
         for tree in &self.trees {
@@ -213,10 +241,18 @@ impl TreeBuilder<'_> {
 
     /// Appends the subtree for `rows` and returns its root index.
     fn grow(&self, nodes: &mut Vec<Node>, rows: Vec<u32>, depth: usize) -> u32 {
-        let (g, h) = rows.iter().fold((0.0, 0.0), |(g, h), &i| (g + self.grad[i as usize], h + self.hess[i as usize]));
+        let (g, h) = rows.iter().fold((0.0, 0.0), |(g, h), &i| {
+            (g + self.grad[i as usize], h + self.hess[i as usize])
+        });
         let value = self.leaf_value(g, h);
         let idx = nodes.len() as u32;
-        nodes.push(Node { feature: u32::MAX, threshold: 0.0, left: 0, right: 0, value });
+        nodes.push(Node {
+            feature: u32::MAX,
+            threshold: 0.0,
+            left: 0,
+            right: 0,
+            value,
+        });
         if depth >= self.config.max_depth || rows.len() < 2 * self.config.min_leaf {
             return idx;
         }
@@ -256,9 +292,12 @@ impl TreeBuilder<'_> {
                 }
             }
         }
-        let Some((_, feature, bin)) = best else { return idx };
+        let Some((_, feature, bin)) = best else {
+            return idx;
+        };
         let col = &self.bins[feature * self.n..(feature + 1) * self.n];
-        let (left_rows, right_rows): (Vec<u32>, Vec<u32>) = rows.iter().partition(|&&i| col[i as usize] as usize <= bin);
+        let (left_rows, right_rows): (Vec<u32>, Vec<u32>) =
+            rows.iter().partition(|&&i| col[i as usize] as usize <= bin);
         let left = self.grow(nodes, left_rows, depth + 1);
         let right = self.grow(nodes, right_rows, depth + 1);
         let node = &mut nodes[idx as usize];

@@ -27,11 +27,13 @@ mod text;
 #[cfg(test)]
 mod tests;
 
-pub use essay::{ESSAY_FORMAT, EssayConfig, EssayModel, EssayScore, GradedEssay, TraitEvidence, Trait};
+pub use essay::{
+    ESSAY_FORMAT, EssayConfig, EssayModel, EssayScore, GradedEssay, Trait, TraitEvidence,
+};
 pub use scale::ScoreScale;
 pub use short_answer::{
-    GradedAnswer, InputWarning, Question, QuestionModel, SHORT_ANSWER_FORMAT, ScoringBasis, ShortAnswerConfig,
-    ShortAnswerModel, ShortAnswerScore, TrainedShortAnswer, TrainingQuestion,
+    GradedAnswer, InputWarning, Question, QuestionModel, SHORT_ANSWER_FORMAT, ScoringBasis,
+    ShortAnswerConfig, ShortAnswerModel, ShortAnswerScore, TrainedShortAnswer, TrainingQuestion,
 };
 pub use text::MAX_TEXT_CHARS;
 
@@ -39,7 +41,12 @@ pub use text::MAX_TEXT_CHARS;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ScoringError {
     #[error("invalid score scale {min}..={max} step {step}: {why}")]
-    InvalidScale { min: f64, max: f64, step: f64, why: &'static str },
+    InvalidScale {
+        min: f64,
+        max: f64,
+        step: f64,
+        why: &'static str,
+    },
     #[error("score {score} is outside the question's scale {min}..={max}")]
     ScoreOffScale { score: f64, min: f64, max: f64 },
     #[error("training needs at least {needed} graded examples, got {got}")]
@@ -62,7 +69,10 @@ impl Evidence {
             .iter()
             .zip(contributions)
             .filter(|(_, c)| c.abs() >= 0.005)
-            .map(|(&feature, &contribution)| Evidence { feature, contribution })
+            .map(|(&feature, &contribution)| Evidence {
+                feature,
+                contribution,
+            })
             .collect();
         all.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
         all.truncate(n);

@@ -12,7 +12,12 @@ pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
             acc[lane] += x[lane] * y[lane];
         }
     }
-    let tail: f64 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
+    let tail: f64 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
     acc[0] + acc[1] + acc[2] + acc[3] + tail
 }
 
@@ -54,11 +59,9 @@ impl Cholesky {
             y[i] = (y[i] - s) / self.l[i * n + i];
         }
         for i in (0..n).rev() {
-            let mut s = y[i];
-            for k in i + 1..n {
-                s -= self.l[k * n + i] * y[k];
-            }
-            y[i] = s / self.l[i * n + i];
+            // Column i of L below the diagonal, read with a stride of n.
+            let below: f64 = y[i + 1..].iter().enumerate().map(|(k, yk)| self.l[(i + 1 + k) * n + i] * yk).sum();
+            y[i] = (y[i] - below) / self.l[i * n + i];
         }
         y
     }
@@ -108,12 +111,24 @@ impl KernelRidge {
         let alpha = chol.solve(&centred);
         let g = chol.inverse_diagonal();
         let loo = (0..n).map(|i| y[i] - alpha[i] / g[i]).collect();
-        Some((KernelRidge { intercept: mean, alpha }, loo))
+        Some((
+            KernelRidge {
+                intercept: mean,
+                alpha,
+            },
+            loo,
+        ))
     }
 
     /// Prediction from the kernel values between a new point and each training row.
     pub(crate) fn predict(&self, k_row: &[f64]) -> f64 {
-        self.intercept + self.alpha.iter().zip(k_row).map(|(a, k)| a * k).sum::<f64>()
+        self.intercept
+            + self
+                .alpha
+                .iter()
+                .zip(k_row)
+                .map(|(a, k)| a * k)
+                .sum::<f64>()
     }
 }
 
@@ -158,7 +173,9 @@ impl Logistic {
                     hess[b * d + a] = hess[a * d + b];
                 }
             }
-            let Some(chol) = Cholesky::new(hess, d) else { break };
+            let Some(chol) = Cholesky::new(hess, d) else {
+                break;
+            };
             let step = chol.solve(&grad);
             let mut max_step = 0.0f64;
             for (wj, sj) in w.iter_mut().zip(&step) {
@@ -173,7 +190,12 @@ impl Logistic {
     }
 
     pub(crate) fn probability(&self, x: &[f64]) -> f64 {
-        let z = self.weights[0] + self.weights[1..].iter().zip(x).map(|(w, v)| w * v).sum::<f64>();
+        let z = self.weights[0]
+            + self.weights[1..]
+                .iter()
+                .zip(x)
+                .map(|(w, v)| w * v)
+                .sum::<f64>();
         sigmoid(z)
     }
 }

@@ -48,7 +48,11 @@ pub fn pearson(a: &[f64], b: &[f64]) -> f64 {
         saa += (x - ma).powi(2);
         sbb += (y - mb).powi(2);
     }
-    if saa == 0.0 || sbb == 0.0 { 0.0 } else { sab / (saa * sbb).sqrt() }
+    if saa == 0.0 || sbb == 0.0 {
+        0.0
+    } else {
+        sab / (saa * sbb).sqrt()
+    }
 }
 
 /// Root mean squared error; 0 for empty input.
@@ -65,7 +69,11 @@ pub fn fisher_mean(kappas: &[f64]) -> f64 {
     if kappas.is_empty() {
         return 0.0;
     }
-    let z = kappas.iter().map(|k| k.clamp(-0.999, 0.999).atanh()).sum::<f64>() / kappas.len() as f64;
+    let z = kappas
+        .iter()
+        .map(|k| k.clamp(-0.999, 0.999).atanh())
+        .sum::<f64>()
+        / kappas.len() as f64;
     z.tanh()
 }
 
@@ -81,13 +89,33 @@ pub struct BinaryReport {
 pub fn binary_report(truth: &[bool], predicted: &[bool]) -> BinaryReport {
     let n = truth.len().min(predicted.len());
     if n == 0 {
-        return BinaryReport { accuracy: 0.0, macro_f1: 0.0, weighted_f1: 0.0 };
+        return BinaryReport {
+            accuracy: 0.0,
+            macro_f1: 0.0,
+            weighted_f1: 0.0,
+        };
     }
     let f1 = |class: bool| {
-        let tp = truth.iter().zip(predicted).filter(|&(&t, &p)| t == class && p == class).count() as f64;
-        let fp = truth.iter().zip(predicted).filter(|&(&t, &p)| t != class && p == class).count() as f64;
-        let fn_ = truth.iter().zip(predicted).filter(|&(&t, &p)| t == class && p != class).count() as f64;
-        if tp == 0.0 { 0.0 } else { 2.0 * tp / (2.0 * tp + fp + fn_) }
+        let tp = truth
+            .iter()
+            .zip(predicted)
+            .filter(|&(&t, &p)| t == class && p == class)
+            .count() as f64;
+        let fp = truth
+            .iter()
+            .zip(predicted)
+            .filter(|&(&t, &p)| t != class && p == class)
+            .count() as f64;
+        let fn_ = truth
+            .iter()
+            .zip(predicted)
+            .filter(|&(&t, &p)| t == class && p != class)
+            .count() as f64;
+        if tp == 0.0 {
+            0.0
+        } else {
+            2.0 * tp / (2.0 * tp + fp + fn_)
+        }
     };
     let support = |class: bool| truth.iter().filter(|&&t| t == class).count() as f64;
     let accuracy = truth.iter().zip(predicted).filter(|(t, p)| t == p).count() as f64 / n as f64;

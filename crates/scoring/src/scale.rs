@@ -20,7 +20,12 @@ const MAX_LEVELS: usize = 1001;
 impl ScoreScale {
     /// Validates a grid: finite, `max > min`, `step > 0`, `(max - min) / step` a whole number of at most 1000 steps.
     pub fn parse(min: f64, max: f64, step: f64) -> Result<Self, ScoringError> {
-        let bad = |why: &'static str| ScoringError::InvalidScale { min, max, step, why };
+        let bad = |why: &'static str| ScoringError::InvalidScale {
+            min,
+            max,
+            step,
+            why,
+        };
         if !(min.is_finite() && max.is_finite() && step.is_finite()) {
             return Err(bad("bounds and step must be finite numbers"));
         }
@@ -60,7 +65,11 @@ impl ScoreScale {
     /// Index of the grid point nearest to `score` (clamped to the scale).
     pub fn level_of(&self, score: f64) -> usize {
         let level = ((score - self.min) / self.step).round();
-        if level.is_nan() { 0 } else { (level.max(0.0) as usize).min(self.n_levels() - 1) }
+        if level.is_nan() {
+            0
+        } else {
+            (level.max(0.0) as usize).min(self.n_levels() - 1)
+        }
     }
 
     /// Score of grid point `level`.
@@ -90,7 +99,11 @@ impl Cutoffs {
     /// Cut-offs halfway between grid points: plain rounding.
     pub(crate) fn midpoints(n_levels: usize) -> Self {
         let span = (n_levels.max(2) - 1) as f64;
-        Cutoffs { values: (0..n_levels.saturating_sub(1)).map(|i| (i as f64 + 0.5) / span).collect() }
+        Cutoffs {
+            values: (0..n_levels.saturating_sub(1))
+                .map(|i| (i as f64 + 0.5) / span)
+                .collect(),
+        }
     }
 
     pub(crate) fn level(&self, normalised: f64) -> usize {
@@ -100,12 +113,20 @@ impl Cutoffs {
     /// Distance from `normalised` to the nearest cut-off, in units of one level (capped at 1).
     pub(crate) fn margin(&self, normalised: f64) -> f64 {
         let span = self.values.len().max(1) as f64;
-        self.values.iter().map(|c| (c - normalised).abs() * span).fold(1.0, f64::min)
+        self.values
+            .iter()
+            .map(|c| (c - normalised).abs() * span)
+            .fold(1.0, f64::min)
     }
 
     /// Cut-offs that maximise QWK of `predictions` (normalised) against `levels`, by coordinate
     /// ascent from the midpoints. Falls back to the midpoints when fewer than `min_examples` are given.
-    pub(crate) fn fit(predictions: &[f64], levels: &[usize], n_levels: usize, min_examples: usize) -> Self {
+    pub(crate) fn fit(
+        predictions: &[f64],
+        levels: &[usize],
+        n_levels: usize,
+        min_examples: usize,
+    ) -> Self {
         let mut cutoffs = Cutoffs::midpoints(n_levels);
         if predictions.len() < min_examples || n_levels < 2 {
             return cutoffs;
@@ -121,7 +142,11 @@ impl Cutoffs {
         sorted.sort_by(f64::total_cmp);
         for _ in 0..3 {
             for i in 0..cutoffs.values.len() {
-                let lo = if i == 0 { f64::NEG_INFINITY } else { cutoffs.values[i - 1] };
+                let lo = if i == 0 {
+                    f64::NEG_INFINITY
+                } else {
+                    cutoffs.values[i - 1]
+                };
                 let hi = cutoffs.values.get(i + 1).copied().unwrap_or(f64::INFINITY);
                 let original = cutoffs.values[i];
                 let mut best_value = original;
@@ -155,7 +180,9 @@ pub(crate) struct ConfidenceModel {
 
 impl ConfidenceModel {
     pub(crate) fn fit(signals: &[Vec<f64>], agreed: &[bool]) -> Self {
-        ConfidenceModel { logistic: Logistic::fit(signals, agreed, 1.0) }
+        ConfidenceModel {
+            logistic: Logistic::fit(signals, agreed, 1.0),
+        }
     }
 
     pub(crate) fn confidence(&self, signals: &[f64]) -> f64 {

@@ -62,7 +62,12 @@ pub struct ShortAnswerConfig {
 impl ShortAnswerConfig {
     /// Settings tuned on public benchmark training data (see the evaluation crate).
     pub fn recommended() -> Self {
-        ShortAnswerConfig { min_examples: 3, min_examples_for_cutoffs: 40, review_below: 0.6, seed: 17 }
+        ShortAnswerConfig {
+            min_examples: 3,
+            min_examples_for_cutoffs: 40,
+            review_below: 0.6,
+            seed: 17,
+        }
     }
 }
 
@@ -117,11 +122,24 @@ const EXAMPLE_FEATURES: [&str; 7] = [
 const SAME_ANSWER: f64 = 0.98;
 
 fn example_spec() -> NgramSpec {
-    NgramSpec { word_max: 2, char_min: 2, char_max: 5, char_weight: 1.0 }
+    NgramSpec {
+        word_max: 2,
+        char_min: 2,
+        char_max: 5,
+        char_weight: 1.0,
+    }
 }
 
 fn meta_config(seed: u64) -> GbmConfig {
-    GbmConfig { n_trees: 250, max_depth: 4, learning_rate: 0.05, min_leaf: 20, l2: 1.0, subsample: 0.8, seed }
+    GbmConfig {
+        n_trees: 250,
+        max_depth: 4,
+        learning_rate: 0.05,
+        min_leaf: 20,
+        l2: 1.0,
+        subsample: 0.8,
+        seed,
+    }
 }
 
 fn example_row(reference: &[f64], signals: &ExampleSignals, mean: f64, n: usize) -> Vec<f64> {
@@ -139,8 +157,20 @@ fn example_row(reference: &[f64], signals: &ExampleSignals, mean: f64, n: usize)
 }
 
 /// Inputs of the confidence model.
-fn confidence_signals(margin: f64, disagreement: f64, familiarity: f64, n_examples: usize, estimate: f64) -> Vec<f64> {
-    vec![margin, disagreement, familiarity, (1.0 + n_examples as f64).ln(), estimate.min(1.0 - estimate)]
+fn confidence_signals(
+    margin: f64,
+    disagreement: f64,
+    familiarity: f64,
+    n_examples: usize,
+    estimate: f64,
+) -> Vec<f64> {
+    vec![
+        margin,
+        disagreement,
+        familiarity,
+        (1.0 + n_examples as f64).ln(),
+        estimate.min(1.0 - estimate),
+    ]
 }
 
 /// The pooled, question-independent part of the scorer. Serialisable model state.
@@ -175,7 +205,11 @@ impl From<QuestionModelState> for QuestionModel {
     fn from(mut state: QuestionModelState) -> Self {
         if let Some(learned) = &mut state.learned {
             let analyser = Analyser::new();
-            let analysed: Vec<Analysed> = state.examples.iter().map(|e| analyser.analyse(&e.answer)).collect();
+            let analysed: Vec<Analysed> = state
+                .examples
+                .iter()
+                .map(|e| analyser.analyse(&e.answer))
+                .collect();
             learned.restore(&analysed.iter().collect::<Vec<_>>());
         }
         QuestionModel { state }
@@ -211,7 +245,11 @@ fn validate_examples(question: &Question, examples: &[GradedAnswer]) -> Result<(
     for e in examples {
         let s = question.scale;
         if !e.score.is_finite() || e.score < s.min() - 1e-9 || e.score > s.max() + 1e-9 {
-            return Err(ScoringError::ScoreOffScale { score: e.score, min: s.min(), max: s.max() });
+            return Err(ScoringError::ScoreOffScale {
+                score: e.score,
+                min: s.min(),
+                max: s.max(),
+            });
         }
     }
     Ok(())
@@ -223,7 +261,13 @@ fn fold_of(i: usize, k: usize) -> usize {
 }
 
 /// Out-of-fold predictions of a GBM, with folds given per row.
-fn out_of_fold(x: &[Vec<f64>], y: &[f64], folds: &[usize], k: usize, config: &GbmConfig) -> Vec<f64> {
+fn out_of_fold(
+    x: &[Vec<f64>],
+    y: &[f64],
+    folds: &[usize],
+    k: usize,
+    config: &GbmConfig,
+) -> Vec<f64> {
     let mut oof = vec![0.0; y.len()];
     for fold in 0..k {
         let train: Vec<usize> = (0..y.len()).filter(|&i| folds[i] != fold).collect();
@@ -246,31 +290,60 @@ struct PreparedExamples {
     levels: Vec<usize>,
 }
 
-fn prepare_examples(analyser: &Analyser, question: &Question, examples: &[GradedAnswer]) -> PreparedExamples {
+fn prepare_examples(
+    analyser: &Analyser,
+    question: &Question,
+    examples: &[GradedAnswer],
+) -> PreparedExamples {
     let scale = question.scale;
     PreparedExamples {
-        analysed: examples.iter().map(|e| analyser.analyse(&e.answer)).collect(),
-        targets: examples.iter().map(|e| scale.normalise(scale.value(scale.level_of(e.score)))).collect(),
+        analysed: examples
+            .iter()
+            .map(|e| analyser.analyse(&e.answer))
+            .collect(),
+        targets: examples
+            .iter()
+            .map(|e| scale.normalise(scale.value(scale.level_of(e.score))))
+            .collect(),
         levels: examples.iter().map(|e| scale.level_of(e.score)).collect(),
     }
 }
 
 impl ShortAnswerModel {
     /// Trains the pooled meta-models on questions with graded examples (and references where they exist).
-    pub fn train(training: &[TrainingQuestion], config: &ShortAnswerConfig) -> Result<TrainedShortAnswer, ScoringError> {
+    pub fn train(
+        training: &[TrainingQuestion],
+        config: &ShortAnswerConfig,
+    ) -> Result<TrainedShortAnswer, ScoringError> {
         for t in training {
             validate_examples(&t.question, &t.examples)?;
         }
         let n_answers: usize = training.iter().map(|t| t.examples.len()).sum();
         if n_answers < 10 {
-            return Err(ScoringError::TooFewExamples { needed: 10, got: n_answers });
+            return Err(ScoringError::TooFewExamples {
+                needed: 10,
+                got: n_answers,
+            });
         }
         let analyser = Analyser::new();
-        let prompts: Vec<Analysed> = training.iter().map(|t| analyser.analyse(&t.question.prompt)).collect();
-        let references: Vec<Vec<Analysed>> =
-            training.iter().map(|t| t.question.references.iter().map(|r| analyser.analyse(r)).collect()).collect();
-        let examples: Vec<PreparedExamples> =
-            training.iter().map(|t| prepare_examples(&analyser, &t.question, &t.examples)).collect();
+        let prompts: Vec<Analysed> = training
+            .iter()
+            .map(|t| analyser.analyse(&t.question.prompt))
+            .collect();
+        let references: Vec<Vec<Analysed>> = training
+            .iter()
+            .map(|t| {
+                t.question
+                    .references
+                    .iter()
+                    .map(|r| analyser.analyse(r))
+                    .collect()
+            })
+            .collect();
+        let examples: Vec<PreparedExamples> = training
+            .iter()
+            .map(|t| prepare_examples(&analyser, &t.question, &t.examples))
+            .collect();
         let mut corpus: Vec<&Analysed> = prompts.iter().collect();
         corpus.extend(references.iter().flatten());
         corpus.extend(examples.iter().flat_map(|e| e.analysed.iter()));
@@ -294,7 +367,12 @@ impl ShortAnswerModel {
                 let reference = prepared.features(&context, a);
                 // The question's mean score is a prior shared by all its rows. A leave-one-out mean
                 // would leak each row's own label (it falls exactly when the label rises).
-                ex_rows.push(example_row(&reference, &signals[i], model.mean_target(), n - 1));
+                ex_rows.push(example_row(
+                    &reference,
+                    &signals[i],
+                    model.mean_target(),
+                    n - 1,
+                ));
                 ref_rows.push(reference);
                 targets.push(ex.targets[i]);
                 owner.push((q, i));
@@ -320,7 +398,12 @@ impl ShortAnswerModel {
         for (q, (t, model)) in training.iter().zip(learned).enumerate() {
             let rows: Vec<usize> = (0..owner.len()).filter(|&r| owner[r].0 == q).collect();
             let preds: Vec<f64> = rows.iter().map(|&r| ex_oof[r]).collect();
-            let cutoffs = Cutoffs::fit(&preds, &examples[q].levels, t.question.scale.n_levels(), config.min_examples_for_cutoffs);
+            let cutoffs = Cutoffs::fit(
+                &preds,
+                &examples[q].levels,
+                t.question.scale.n_levels(),
+                config.min_examples_for_cutoffs,
+            );
             cutoffs_by_question.push(cutoffs.clone());
             question_models.push(QuestionModel {
                 state: QuestionModelState {
@@ -342,21 +425,47 @@ impl ShortAnswerModel {
             let tolerance = scale.tolerance_levels();
             let midpoints = Cutoffs::midpoints(scale.n_levels());
             let level = midpoints.level(ro_oof[r]);
-            signals.push(confidence_signals(midpoints.margin(ro_oof[r]), (ro_oof[r] - ref_rows[r][0]).abs(), 0.0, 0, ro_oof[r]));
+            signals.push(confidence_signals(
+                midpoints.margin(ro_oof[r]),
+                (ro_oof[r] - ref_rows[r][0]).abs(),
+                0.0,
+                0,
+                ro_oof[r],
+            ));
             agreed.push(level.abs_diff(truth) <= tolerance);
             let cut = &cutoffs_by_question[q];
             let n = examples[q].targets.len() - 1;
             let level = cut.level(ex_oof[r]);
-            signals.push(confidence_signals(cut.margin(ex_oof[r]), disagreement[r], familiarity[r], n, ex_oof[r]));
+            signals.push(confidence_signals(
+                cut.margin(ex_oof[r]),
+                disagreement[r],
+                familiarity[r],
+                n,
+                ex_oof[r],
+            ));
             agreed.push(level.abs_diff(truth) <= tolerance);
         }
         let confidence = ConfidenceModel::fit(&signals, &agreed);
-        let model = ShortAnswerModel { format: SHORT_ANSWER_FORMAT, config: *config, context, reference_only, with_examples, confidence };
-        Ok(TrainedShortAnswer { model, questions: question_models })
+        let model = ShortAnswerModel {
+            format: SHORT_ANSWER_FORMAT,
+            config: *config,
+            context,
+            reference_only,
+            with_examples,
+            confidence,
+        };
+        Ok(TrainedShortAnswer {
+            model,
+            questions: question_models,
+        })
     }
 
     /// Builds the model of a question from its graded examples (none for a brand-new question).
-    pub fn fit_question(&self, question: Question, examples: Vec<GradedAnswer>) -> Result<QuestionModel, ScoringError> {
+    pub fn fit_question(
+        &self,
+        question: Question,
+        examples: Vec<GradedAnswer>,
+    ) -> Result<QuestionModel, ScoringError> {
         validate_examples(&question, &examples)?;
         let analyser = Analyser::new();
         let ex = prepare_examples(&analyser, &question, &examples);
@@ -371,19 +480,41 @@ impl ShortAnswerModel {
                 .enumerate()
                 .map(|(i, a)| {
                     let reference = prepared.features(&self.context, a);
-                    self.with_examples.predict(&example_row(&reference, &signals[i], model.mean_target(), n - 1))
+                    self.with_examples.predict(&example_row(
+                        &reference,
+                        &signals[i],
+                        model.mean_target(),
+                        n - 1,
+                    ))
                 })
                 .collect();
-            let cutoffs = Cutoffs::fit(&preds, &ex.levels, question.scale.n_levels(), self.config.min_examples_for_cutoffs);
+            let cutoffs = Cutoffs::fit(
+                &preds,
+                &ex.levels,
+                question.scale.n_levels(),
+                self.config.min_examples_for_cutoffs,
+            );
             (Some(model), cutoffs)
         } else {
             (None, Cutoffs::midpoints(question.scale.n_levels()))
         };
-        Ok(QuestionModel { state: QuestionModelState { format: SHORT_ANSWER_FORMAT, question, examples, learned, cutoffs } })
+        Ok(QuestionModel {
+            state: QuestionModelState {
+                format: SHORT_ANSWER_FORMAT,
+                question,
+                examples,
+                learned,
+                cutoffs,
+            },
+        })
     }
 
     /// Records a teacher's score (a new example or an override) and refits the question's model.
-    pub fn add_example(&self, question_model: &mut QuestionModel, example: GradedAnswer) -> Result<(), ScoringError> {
+    pub fn add_example(
+        &self,
+        question_model: &mut QuestionModel,
+        example: GradedAnswer,
+    ) -> Result<(), ScoringError> {
         let mut examples = question_model.state.examples.clone();
         examples.push(example);
         *question_model = self.fit_question(question_model.state.question.clone(), examples)?;
@@ -392,29 +523,50 @@ impl ShortAnswerModel {
 
     fn prepare(&self, analyser: &Analyser, question: &Question) -> PreparedQuestion {
         let prompt = analyser.analyse(&question.prompt);
-        let references: Vec<Analysed> = question.references.iter().map(|r| analyser.analyse(r)).collect();
+        let references: Vec<Analysed> = question
+            .references
+            .iter()
+            .map(|r| analyser.analyse(r))
+            .collect();
         PreparedQuestion::new(&self.context, &prompt, &references)
     }
 
     /// Scores one answer.
     pub fn score(&self, question_model: &QuestionModel, answer: &str) -> ShortAnswerScore {
-        self.score_many(question_model, &[answer]).pop().expect("one answer in, one score out")
+        self.score_many(question_model, &[answer])
+            .pop()
+            .expect("one answer in, one score out")
     }
 
     /// Scores many answers to the same question, preparing the question once.
-    pub fn score_many(&self, question_model: &QuestionModel, answers: &[&str]) -> Vec<ShortAnswerScore> {
+    pub fn score_many(
+        &self,
+        question_model: &QuestionModel,
+        answers: &[&str],
+    ) -> Vec<ShortAnswerScore> {
         let analyser = Analyser::new();
         let state = &question_model.state;
         let prepared = self.prepare(&analyser, &state.question);
         let prompt = analyser.analyse(&state.question.prompt);
-        answers.iter().map(|answer| self.score_prepared(state, &prepared, &prompt, &analyser.analyse(answer))).collect()
+        answers
+            .iter()
+            .map(|answer| self.score_prepared(state, &prepared, &prompt, &analyser.analyse(answer)))
+            .collect()
     }
 
-    fn score_prepared(&self, state: &QuestionModelState, prepared: &PreparedQuestion, prompt: &Analysed, answer: &Analysed) -> ShortAnswerScore {
+    fn score_prepared(
+        &self,
+        state: &QuestionModelState,
+        prepared: &PreparedQuestion,
+        prompt: &Analysed,
+        answer: &Analysed,
+    ) -> ShortAnswerScore {
         let scale = state.question.scale;
         let mut warnings = Vec::new();
         if answer.truncated {
-            warnings.push(InputWarning::Truncated { chars: answer.original_chars });
+            warnings.push(InputWarning::Truncated {
+                chars: answer.original_chars,
+            });
         }
         if answer.tokens.is_empty() {
             warnings.push(InputWarning::Empty);
@@ -432,7 +584,10 @@ impl ShortAnswerModel {
             warnings.push(InputWarning::RepeatsQuestion);
         }
         let reference = prepared.features(&self.context, answer);
-        let usable = state.learned.as_ref().filter(|m| m.n_examples() >= self.config.min_examples);
+        let usable = state
+            .learned
+            .as_ref()
+            .filter(|m| m.n_examples() >= self.config.min_examples);
         let (estimate, contributions, names, signals, basis, cutoffs);
         let mut same_as_graded = None;
         let midpoints = Cutoffs::midpoints(scale.n_levels());
@@ -441,7 +596,11 @@ impl ShortAnswerModel {
                 let s = learned.signals(answer);
                 let row = example_row(&reference, &s, learned.mean_target(), learned.n_examples());
                 let (p, c) = self.with_examples.explain(&row);
-                names = REFERENCE_FEATURES.iter().chain(EXAMPLE_FEATURES.iter()).copied().collect::<Vec<_>>();
+                names = REFERENCE_FEATURES
+                    .iter()
+                    .chain(EXAMPLE_FEATURES.iter())
+                    .copied()
+                    .collect::<Vec<_>>();
                 if s.top_similarity >= SAME_ANSWER {
                     // The teacher already graded this answer: their score stands.
                     estimate = s.nearest_score;
@@ -452,7 +611,13 @@ impl ShortAnswerModel {
                     contributions = c;
                 }
                 cutoffs = &state.cutoffs;
-                signals = confidence_signals(cutoffs.margin(estimate), (s.ridge - s.knn_mean).abs(), s.top_similarity, learned.n_examples(), estimate);
+                signals = confidence_signals(
+                    cutoffs.margin(estimate),
+                    (s.ridge - s.knn_mean).abs(),
+                    s.top_similarity,
+                    learned.n_examples(),
+                    estimate,
+                );
                 basis = ScoringBasis::GradedExamples(learned.n_examples());
             }
             None => {
@@ -461,19 +626,39 @@ impl ShortAnswerModel {
                 contributions = c;
                 names = REFERENCE_FEATURES.to_vec();
                 cutoffs = &midpoints;
-                signals = confidence_signals(cutoffs.margin(estimate), (estimate - reference[0]).abs(), 0.0, 0, estimate);
+                signals = confidence_signals(
+                    cutoffs.margin(estimate),
+                    (estimate - reference[0]).abs(),
+                    0.0,
+                    0,
+                    estimate,
+                );
                 basis = ScoringBasis::ReferenceAnswers;
             }
         }
         let (level, confidence) = match same_as_graded {
-            Some(_) => (((scale.n_levels() - 1) as f64 * estimate).round() as usize, 1.0),
-            None => (cutoffs.level(estimate), self.confidence.confidence(&signals)),
+            Some(_) => (
+                ((scale.n_levels() - 1) as f64 * estimate).round() as usize,
+                1.0,
+            ),
+            None => (
+                cutoffs.level(estimate),
+                self.confidence.confidence(&signals),
+            ),
         };
         let mut evidence = Evidence::top(&names, &contributions, 4);
         if let Some(shift) = same_as_graded {
-            evidence.insert(0, Evidence { feature: "same as a teacher-graded answer", contribution: shift });
+            evidence.insert(
+                0,
+                Evidence {
+                    feature: "same as a teacher-graded answer",
+                    contribution: shift,
+                },
+            );
         }
-        let needs_review = confidence < self.config.review_below || !warnings.is_empty() || state.question.references.is_empty() && basis == ScoringBasis::ReferenceAnswers;
+        let needs_review = confidence < self.config.review_below
+            || !warnings.is_empty()
+            || state.question.references.is_empty() && basis == ScoringBasis::ReferenceAnswers;
         ShortAnswerScore {
             score: scale.value(level),
             estimate,

@@ -83,7 +83,11 @@ impl SparseVec {
     /// Cosine similarity; 0 when either side is empty.
     pub(crate) fn cosine(&self, other: &SparseVec) -> f32 {
         let denom = self.norm() * other.norm();
-        if denom > 0.0 { self.dot(other) / denom } else { 0.0 }
+        if denom > 0.0 {
+            self.dot(other) / denom
+        } else {
+            0.0
+        }
     }
 }
 
@@ -129,7 +133,9 @@ impl NgramCounts {
                 for c in gram {
                     len += c.encode_utf8(&mut buf[len..]).len();
                 }
-                *chars.entry(hash(&[&buf[..len]], 100 + n as u8)).or_insert(0.0) += 1.0;
+                *chars
+                    .entry(hash(&[&buf[..len]], 100 + n as u8))
+                    .or_insert(0.0) += 1.0;
             }
         }
         NgramCounts { words, chars }
@@ -192,7 +198,11 @@ impl Vectoriser {
     /// Sublinear TF times IDF, each block scaled to unit length, then blocks weighted.
     pub(crate) fn transform(&self, counts: &NgramCounts) -> SparseVec {
         let weigh = |map: &HashMap<u32, f32>, df: &DocFreq| -> SparseVec {
-            SparseVec::from_map(map.iter().map(|(&k, &tf)| (k, (1.0 + tf.ln()) * df.idf(k))).collect())
+            SparseVec::from_map(
+                map.iter()
+                    .map(|(&k, &tf)| (k, (1.0 + tf.ln()) * df.idf(k)))
+                    .collect(),
+            )
         };
         let words = weigh(&counts.words, &self.words).scaled_to_unit(1.0);
         let chars = weigh(&counts.chars, &self.chars).scaled_to_unit(self.spec.char_weight);

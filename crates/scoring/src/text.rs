@@ -62,7 +62,9 @@ pub(crate) fn is_ideograph(c: char) -> bool {
 /// often produce them.
 fn fold_width(c: char) -> char {
     match c as u32 {
-        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).expect("shifted full-width ASCII is ASCII"),
+        0xFF01..=0xFF5E => {
+            char::from_u32(c as u32 - 0xFEE0).expect("shifted full-width ASCII is ASCII")
+        }
         0x3000 => ' ',
         _ => c,
     }
@@ -74,7 +76,9 @@ fn is_sentence_end(c: char) -> bool {
 
 impl Analyser {
     pub(crate) fn new() -> Self {
-        Analyser { stemmer: Stemmer::create(Algorithm::English) }
+        Analyser {
+            stemmer: Stemmer::create(Algorithm::English),
+        }
     }
 
     pub(crate) fn analyse(&self, text: &str) -> Analysed {
@@ -89,7 +93,11 @@ impl Analyser {
         let mut last_space = true;
         let mut chars = text.chars().take(MAX_TEXT_CHARS).map(fold_width).peekable();
         while let Some(raw) = chars.next() {
-            let c = if raw.is_whitespace() && raw != '\n' { ' ' } else { raw };
+            let c = if raw.is_whitespace() && raw != '\n' {
+                ' '
+            } else {
+                raw
+            };
             if c == '\n' || c == ' ' {
                 if !last_space {
                     normalised.push(' ');
@@ -102,7 +110,9 @@ impl Analyser {
             let continues_word = c.is_alphanumeric() && !is_ideograph(c)
                 || (!word.is_empty()
                     && matches!(c, '\'' | '.' | ',')
-                    && chars.peek().is_some_and(|n| n.is_alphanumeric() && !is_ideograph(*n))
+                    && chars
+                        .peek()
+                        .is_some_and(|n| n.is_alphanumeric() && !is_ideograph(*n))
                     && (c == '\'' || word_is_number));
             if continues_word {
                 word_is_number &= c.is_ascii_digit() || c == '.' || c == ',';
@@ -116,7 +126,11 @@ impl Analyser {
             }
             if is_ideograph(c) {
                 let s = c.to_string();
-                tokens.push(Token { stem: s.clone(), surface: s, kind: TokenKind::Ideograph });
+                tokens.push(Token {
+                    stem: s.clone(),
+                    surface: s,
+                    kind: TokenKind::Ideograph,
+                });
                 in_sentence += 1;
             } else if is_sentence_end(c) && in_sentence > 0 {
                 sentence_lengths.push(in_sentence);
@@ -132,7 +146,13 @@ impl Analyser {
         }
         let trimmed_len = normalised.trim_end().len();
         normalised.truncate(trimmed_len);
-        Analysed { normalised, tokens, sentence_lengths, original_chars, truncated }
+        Analysed {
+            normalised,
+            tokens,
+            sentence_lengths,
+            original_chars,
+            truncated,
+        }
     }
 
     fn push_word(&self, tokens: &mut Vec<Token>, word: &mut String, is_number: bool) {
@@ -144,7 +164,11 @@ impl Analyser {
         } else {
             (surface.clone(), TokenKind::Word)
         };
-        tokens.push(Token { stem, surface, kind });
+        tokens.push(Token {
+            stem,
+            surface,
+            kind,
+        });
     }
 }
 
@@ -152,14 +176,14 @@ impl Analyser {
 pub(crate) fn is_stopword(token: &Token) -> bool {
     const ENGLISH: &[&str] = &[
         "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
-        "because", "been", "before", "being", "between", "both", "but", "by", "can", "could", "did",
-        "do", "does", "doing", "each", "for", "from", "had", "has", "have", "having", "he", "her",
-        "here", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "it's", "itself",
-        "just", "me", "more", "most", "my", "of", "on", "once", "only", "or", "other", "our",
-        "out", "over", "own", "same", "she", "so", "some", "such", "than", "that", "the", "their",
-        "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under",
-        "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while",
-        "who", "whom", "why", "will", "with", "would", "you", "your", "should", "may",
+        "because", "been", "before", "being", "between", "both", "but", "by", "can", "could",
+        "did", "do", "does", "doing", "each", "for", "from", "had", "has", "have", "having", "he",
+        "her", "here", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "it's",
+        "itself", "just", "me", "more", "most", "my", "of", "on", "once", "only", "or", "other",
+        "our", "out", "over", "own", "same", "she", "so", "some", "such", "than", "that", "the",
+        "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too",
+        "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which",
+        "while", "who", "whom", "why", "will", "with", "would", "you", "your", "should", "may",
         "might", "must", "shall", "thing", "things",
     ];
     const CHINESE: &str = "的了是在和与及等也就都而之其或着过把被从对向于这那个些吗呢吧啊呀么";

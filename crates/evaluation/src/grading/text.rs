@@ -19,7 +19,11 @@ use super::DatasetReport;
 
 /// Runs the benchmark of dataset folder `name` at `path`, or `None` when `name` is not a
 /// free-text dataset. `progress` receives one line per step.
-pub fn run_dataset(name: &str, path: &Path, progress: &mut dyn FnMut(&str)) -> Option<anyhow::Result<DatasetReport>> {
+pub fn run_dataset(
+    name: &str,
+    path: &Path,
+    progress: &mut dyn FnMut(&str),
+) -> Option<anyhow::Result<DatasetReport>> {
     let result = match name {
         "semeval2013-task7-2way" => semeval::run(path, progress),
         "asap-sas" => asap_sas::run(path, progress),
@@ -28,8 +32,18 @@ pub fn run_dataset(name: &str, path: &Path, progress: &mut dyn FnMut(&str)) -> O
         "chinese-sas" => chinese::run(path, progress),
         _ => return None,
     };
-    Some(result.map(|(metrics, notes)| DatasetReport { dataset: name.to_owned(), metrics, notes }))
+    Some(result.map(|(metrics, notes)| DatasetReport {
+        dataset: name.to_owned(),
+        metrics,
+        notes,
+    }))
 }
 
 /// Names of the dataset folders this module evaluates.
-pub const DATASETS: [&str; 5] = ["semeval2013-task7-2way", "asap-sas", "asap-aes", "mohler-texas", "chinese-sas"];
+pub const DATASETS: [&str; 5] = [
+    "semeval2013-task7-2way",
+    "asap-sas",
+    "asap-aes",
+    "mohler-texas",
+    "chinese-sas",
+];

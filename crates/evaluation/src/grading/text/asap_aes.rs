@@ -23,9 +23,24 @@ pub(super) fn load_fold(path: &Path) -> anyhow::Result<Vec<Essay>> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     let text = String::from_utf8_lossy(&bytes);
     let mut lines = text.split('\n');
-    let header: Vec<String> = lines.next().unwrap_or("").trim_end_matches('\r').split('\t').map(|h| h.trim().to_lowercase()).collect();
-    let column = |name: &str| header.iter().position(|h| h == name).with_context(|| format!("{}: no column {name}", path.display()));
-    let (set, essay, score) = (column("essay_set")?, column("essay")?, column("domain1_score")?);
+    let header: Vec<String> = lines
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('\r')
+        .split('\t')
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .with_context(|| format!("{}: no column {name}", path.display()))
+    };
+    let (set, essay, score) = (
+        column("essay_set")?,
+        column("essay")?,
+        column("domain1_score")?,
+    );
     let mut out = Vec::new();
     for (i, line) in lines.enumerate() {
         let line_no = i + 2;
@@ -34,11 +49,29 @@ pub(super) fn load_fold(path: &Path) -> anyhow::Result<Vec<Essay>> {
             continue;
         }
         let fields: Vec<&str> = line.split('\t').collect();
-        let field = |c: usize| fields.get(c).copied().with_context(|| format!("{}:{line_no}: missing field {c}", path.display()));
+        let field = |c: usize| {
+            fields
+                .get(c)
+                .copied()
+                .with_context(|| format!("{}:{line_no}: missing field {c}", path.display()))
+        };
         let raw = field(essay)?;
-        let unquoted = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')).unwrap_or(raw).replace("\"\"", "\"");
-        let value: f64 = field(score)?.trim().parse().with_context(|| format!("{}:{line_no}: domain1_score is not a number", path.display()))?;
-        out.push(Essay { prompt: field(set)?.trim().to_owned(), text: unquoted, score: value });
+        let unquoted = raw
+            .strip_prefix('"')
+            .and_then(|r| r.strip_suffix('"'))
+            .unwrap_or(raw)
+            .replace("\"\"", "\"");
+        let value: f64 = field(score)?.trim().parse().with_context(|| {
+            format!(
+                "{}:{line_no}: domain1_score is not a number",
+                path.display()
+            )
+        })?;
+        out.push(Essay {
+            prompt: field(set)?.trim().to_owned(),
+            text: unquoted,
+            score: value,
+        });
     }
     Ok(out)
 }
@@ -53,8 +86,14 @@ fn run_split(
 ) -> anyhow::Result<BTreeMap<String, f64>> {
     let mut out = BTreeMap::new();
     for (prompt, scale) in scales {
-        let graded: Vec<GradedEssay> =
-            train.iter().filter(|e| &e.prompt == prompt).map(|e| GradedEssay { text: e.text.clone(), score: e.score }).collect();
+        let graded: Vec<GradedEssay> = train
+            .iter()
+            .filter(|e| &e.prompt == prompt)
+            .map(|e| GradedEssay {
+                text: e.text.clone(),
+                score: e.score,
+            })
+            .collect();
         let tests: Vec<&&Essay> = test.iter().filter(|e| &e.prompt == prompt).collect();
         if tests.is_empty() || graded.is_empty() {
             continue;
@@ -71,7 +110,10 @@ fn run_split(
         let truth: Vec<i64> = tests.iter().map(|e| level(e.score)).collect();
         let predicted: Vec<i64> = scores.iter().map(|s| level(s.score)).collect();
         let kappa = quadratic_weighted_kappa(&truth, &predicted, 0, level(scale.max()));
-        progress(&format!("    prompt {prompt}: qwk {kappa:.3} ({} essays)", tests.len()));
+        progress(&format!(
+            "    prompt {prompt}: qwk {kappa:.3} ({} essays)",
+            tests.len()
+        ));
         out.insert(prompt.clone(), kappa);
     }
     Ok(out)
@@ -82,11 +124,17 @@ fn insert_kappas(metrics: &mut Metrics, prefix: &str, kappas: &BTreeMap<String, 
         metrics.insert(format!("{prefix}qwk.{prompt}"), *k);
     }
     if !kappas.is_empty() {
-        metrics.insert(format!("{prefix}qwk_mean"), kappas.values().sum::<f64>() / kappas.len() as f64);
+        metrics.insert(
+            format!("{prefix}qwk_mean"),
+            kappas.values().sum::<f64>() / kappas.len() as f64,
+        );
     }
 }
 
-pub(super) fn run(root: &Path, progress: &mut dyn FnMut(&str)) -> anyhow::Result<(Metrics, Vec<String>)> {
+pub(super) fn run(
+    root: &Path,
+    progress: &mut dyn FnMut(&str),
+) -> anyhow::Result<(Metrics, Vec<String>)> {
     let mut folds: BTreeMap<usize, Vec<Essay>> = BTreeMap::new();
     for k in 0..5 {
         let path = root.join(format!("folds/fold_{k}_test.tsv"));
@@ -96,7 +144,10 @@ pub(super) fn run(root: &Path, progress: &mut dyn FnMut(&str)) -> anyhow::Result
     }
     let visible: Vec<usize> = folds.keys().copied().filter(|&k| k != 0).collect();
     if visible.len() < 2 {
-        bail!("{}: need at least two of folds/fold_{{1..4}}_test.tsv", root.display());
+        bail!(
+            "{}: need at least two of folds/fold_{{1..4}}_test.tsv",
+            root.display()
+        );
     }
     // Each prompt's scale is its observed integer range over the visible folds.
     let mut ranges: BTreeMap<String, (f64, f64)> = BTreeMap::new();
@@ -107,8 +158,15 @@ pub(super) fn run(root: &Path, progress: &mut dyn FnMut(&str)) -> anyhow::Result
             r.1 = r.1.max(e.score);
         }
     }
-    let scales: BTreeMap<String, ScoreScale> =
-        ranges.into_iter().map(|(p, (lo, hi))| Ok((p, ScoreScale::parse(lo.floor(), hi.ceil().max(lo.floor() + 1.0), 1.0)?))).collect::<anyhow::Result<_>>()?;
+    let scales: BTreeMap<String, ScoreScale> = ranges
+        .into_iter()
+        .map(|(p, (lo, hi))| {
+            Ok((
+                p,
+                ScoreScale::parse(lo.floor(), hi.ceil().max(lo.floor() + 1.0), 1.0)?,
+            ))
+        })
+        .collect::<anyhow::Result<_>>()?;
     let mut metrics = Metrics::new();
     let mut notes = Vec::new();
     let mut seconds = (0.0, 0.0, 0usize);
@@ -117,7 +175,11 @@ pub(super) fn run(root: &Path, progress: &mut dyn FnMut(&str)) -> anyhow::Result
     let mut per_prompt: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for &held in &visible {
         progress(&format!("asap-aes: cv, held-out fold {held}"));
-        let train: Vec<&Essay> = visible.iter().filter(|&&k| k != held).flat_map(|k| folds[k].iter()).collect();
+        let train: Vec<&Essay> = visible
+            .iter()
+            .filter(|&&k| k != held)
+            .flat_map(|k| folds[k].iter())
+            .collect();
         let test: Vec<&Essay> = folds[&held].iter().collect();
         let kappas = run_split(&train, &test, &scales, &mut seconds, progress)?;
         if held == *visible.last().expect("at least two visible folds") {
@@ -127,13 +189,20 @@ pub(super) fn run(root: &Path, progress: &mut dyn FnMut(&str)) -> anyhow::Result
             per_prompt.entry(p).or_default().push(k);
         }
     }
-    let cv: BTreeMap<String, f64> = per_prompt.into_iter().map(|(p, ks)| (p, ks.iter().sum::<f64>() / ks.len() as f64)).collect();
+    let cv: BTreeMap<String, f64> = per_prompt
+        .into_iter()
+        .map(|(p, ks)| (p, ks.iter().sum::<f64>() / ks.len() as f64))
+        .collect();
     insert_kappas(&mut metrics, "cv.", &cv);
     notes.push(format!("cv.* is {}-fold CV over the visible folds {visible:?} (QWK per prompt averaged over folds); dev_last_fold.* trains on the other visible folds and tests on the last (NEA fold-0 style: train T1-T3, dev T4)", visible.len()));
 
     if let Some(t0) = folds.get(&0) {
         progress("asap-aes: NEA fold 0 (train on T1-T3, test on T0)");
-        let train: Vec<&Essay> = [1, 2, 3].iter().filter_map(|k| folds.get(k)).flatten().collect();
+        let train: Vec<&Essay> = [1, 2, 3]
+            .iter()
+            .filter_map(|k| folds.get(k))
+            .flatten()
+            .collect();
         let test: Vec<&Essay> = t0.iter().collect();
         let kappas = run_split(&train, &test, &scales, &mut seconds, progress)?;
         insert_kappas(&mut metrics, "nea_fold0.", &kappas);
@@ -141,11 +210,16 @@ pub(super) fn run(root: &Path, progress: &mut dyn FnMut(&str)) -> anyhow::Result
         notes.push("qwk_mean is NEA fold 0: trained on T1-T3 only (T4 is NEA's dev set and is not used for training), tested on T0".to_owned());
     } else {
         insert_kappas(&mut metrics, "", &cv);
-        notes.push("no folds/fold_0_test.tsv: qwk_mean is the visible cross-validation figure".to_owned());
+        notes.push(
+            "no folds/fold_0_test.tsv: qwk_mean is the visible cross-validation figure".to_owned(),
+        );
     }
     metrics.insert("train_seconds".to_owned(), seconds.0);
     if seconds.2 > 0 {
-        metrics.insert("score_ms_per_essay".to_owned(), 1000.0 * seconds.1 / seconds.2 as f64);
+        metrics.insert(
+            "score_ms_per_essay".to_owned(),
+            1000.0 * seconds.1 / seconds.2 as f64,
+        );
     }
     Ok((metrics, notes))
 }

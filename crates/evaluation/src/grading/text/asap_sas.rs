@@ -6,7 +6,9 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use scoring::{GradedAnswer, Question, ScoreScale};
 
-use super::protocol::{KeyedQuestion, Metrics, Timing, qwk_per_question, train_and_score, unseen_answers_cv};
+use super::protocol::{
+    KeyedQuestion, Metrics, Timing, qwk_per_question, train_and_score, unseen_answers_cv,
+};
 
 /// A header-indexed tab-separated table.
 struct Table {
@@ -15,21 +17,48 @@ struct Table {
 }
 
 fn read_table(path: &Path, separator: char) -> anyhow::Result<Table> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let mut lines = text.lines().enumerate();
-    let (_, header) = lines.next().with_context(|| format!("{}: empty file", path.display()))?;
-    let columns = header.trim_end_matches('\r').split(separator).enumerate().map(|(i, c)| (c.trim().to_lowercase(), i)).collect();
+    let (_, header) = lines
+        .next()
+        .with_context(|| format!("{}: empty file", path.display()))?;
+    let columns = header
+        .trim_end_matches('\r')
+        .split(separator)
+        .enumerate()
+        .map(|(i, c)| (c.trim().to_lowercase(), i))
+        .collect();
     let rows = lines
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| (i + 1, l.trim_end_matches('\r').split(separator).map(str::to_owned).collect()))
+        .map(|(i, l)| {
+            (
+                i + 1,
+                l.trim_end_matches('\r')
+                    .split(separator)
+                    .map(str::to_owned)
+                    .collect(),
+            )
+        })
         .collect();
     Ok(Table { columns, rows })
 }
 
 impl Table {
-    fn get<'a>(&self, row: &'a [String], column: &str, path: &Path, line: usize) -> anyhow::Result<&'a str> {
-        let &i = self.columns.get(column).with_context(|| format!("{}: no column {column}", path.display()))?;
-        row.get(i).map(String::as_str).with_context(|| format!("{}:{line}: missing {column}", path.display()))
+    fn get<'a>(
+        &self,
+        row: &'a [String],
+        column: &str,
+        path: &Path,
+        line: usize,
+    ) -> anyhow::Result<&'a str> {
+        let &i = self
+            .columns
+            .get(column)
+            .with_context(|| format!("{}: no column {column}", path.display()))?;
+        row.get(i)
+            .map(String::as_str)
+            .with_context(|| format!("{}:{line}: missing {column}", path.display()))
     }
 }
 
@@ -62,11 +91,19 @@ fn load_scored_tsv(path: &Path, scores: Option<&HashMap<String, f64>>) -> anyhow
 /// Scores from a solution CSV with `Id` and `Score1` (or `essay_score`) columns.
 fn load_solution(path: &Path) -> anyhow::Result<HashMap<String, f64>> {
     let table = read_table(path, ',')?;
-    let score_column = if table.columns.contains_key("score1") { "score1" } else { "essay_score" };
+    let score_column = if table.columns.contains_key("score1") {
+        "score1"
+    } else {
+        "essay_score"
+    };
     let mut out = HashMap::new();
     for (line, row) in &table.rows {
         let id = table.get(row, "id", path, *line)?.trim().to_owned();
-        let score = table.get(row, score_column, path, *line)?.trim().parse::<f64>().with_context(|| format!("{}:{line}: score is not a number", path.display()))?;
+        let score = table
+            .get(row, score_column, path, *line)?
+            .trim()
+            .parse::<f64>()
+            .with_context(|| format!("{}:{line}: score is not a number", path.display()))?;
         out.insert(id, score);
     }
     Ok(out)
@@ -79,18 +116,37 @@ fn question_for(root: &Path, set: &str, scores: &[f64]) -> anyhow::Result<Questi
     let references = read(format!("essay_{set}_key.txt")).into_iter().collect();
     let max = scores.iter().copied().fold(0.0, f64::max).max(1.0);
     let min = scores.iter().copied().fold(max, f64::min).min(0.0);
-    Ok(Question { prompt, references, scale: ScoreScale::parse(min, max, 1.0)? })
+    Ok(Question {
+        prompt,
+        references,
+        scale: ScoreScale::parse(min, max, 1.0)?,
+    })
 }
 
-fn keyed(root: &Path, answers: &Answers, scales_from: &Answers) -> anyhow::Result<Vec<KeyedQuestion>> {
+fn keyed(
+    root: &Path,
+    answers: &Answers,
+    scales_from: &Answers,
+) -> anyhow::Result<Vec<KeyedQuestion>> {
     answers
         .iter()
         .map(|(set, rows)| {
-            let scores: Vec<f64> = scales_from.get(set).unwrap_or(rows).iter().map(|r| r.2).collect();
+            let scores: Vec<f64> = scales_from
+                .get(set)
+                .unwrap_or(rows)
+                .iter()
+                .map(|r| r.2)
+                .collect();
             Ok(KeyedQuestion {
                 key: set.clone(),
                 question: question_for(root, set, &scores)?,
-                answers: rows.iter().map(|(_, text, score)| GradedAnswer { answer: text.clone(), score: *score }).collect(),
+                answers: rows
+                    .iter()
+                    .map(|(_, text, score)| GradedAnswer {
+                        answer: text.clone(),
+                        score: *score,
+                    })
+                    .collect(),
             })
         })
         .collect()
@@ -99,11 +155,20 @@ fn keyed(root: &Path, answers: &Answers, scales_from: &Answers) -> anyhow::Resul
 /// Test files: any other `.tsv` with an `EssayText` column; scores from its `Score1` column or
 /// from a solution `.csv` beside it.
 fn find_tests(root: &Path) -> anyhow::Result<Vec<(String, Answers)>> {
-    let mut entries: Vec<_> = std::fs::read_dir(root)?.filter_map(Result::ok).map(|e| e.path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(root)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
     entries.sort();
-    let solutions: Vec<_> = entries.iter().filter(|p| p.extension().is_some_and(|e| e == "csv")).collect();
+    let solutions: Vec<_> = entries
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
     let mut out = Vec::new();
-    for path in entries.iter().filter(|p| p.extension().is_some_and(|e| e == "tsv")) {
+    for path in entries
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "tsv"))
+    {
         if path.file_name().is_some_and(|n| n == "train.tsv") {
             continue;
         }
@@ -111,7 +176,10 @@ fn find_tests(root: &Path) -> anyhow::Result<Vec<(String, Answers)>> {
         if !table.columns.contains_key("essaytext") {
             continue;
         }
-        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if table.columns.contains_key("score1") {
             out.push((name, load_scored_tsv(path, None)?));
         } else if let Some(solution) = solutions.first() {
@@ -122,14 +190,21 @@ fn find_tests(root: &Path) -> anyhow::Result<Vec<(String, Answers)>> {
     Ok(out)
 }
 
-pub(super) fn run(root: &Path, progress: &mut dyn FnMut(&str)) -> anyhow::Result<(Metrics, Vec<String>)> {
+pub(super) fn run(
+    root: &Path,
+    progress: &mut dyn FnMut(&str),
+) -> anyhow::Result<(Metrics, Vec<String>)> {
     let train_path = root.join("train.tsv");
     if !train_path.exists() {
         bail!("{}: no train.tsv", root.display());
     }
     let train_answers = load_scored_tsv(&train_path, None)?;
     let train = keyed(root, &train_answers, &train_answers)?;
-    progress(&format!("asap-sas: {} questions, {} training answers", train.len(), train.iter().map(|q| q.answers.len()).sum::<usize>()));
+    progress(&format!(
+        "asap-sas: {} questions, {} training answers",
+        train.len(),
+        train.iter().map(|q| q.answers.len()).sum::<usize>()
+    ));
     let mut metrics = Metrics::new();
     let mut notes = Vec::new();
     let mut timing = Timing::default();
@@ -149,7 +224,9 @@ pub(super) fn run(root: &Path, progress: &mut dyn FnMut(&str)) -> anyhow::Result
                 metrics.insert(key.to_owned(), v);
             }
         }
-        notes.push(format!("qwk_mean/qwk_fisher_mean are from test file {name} (trained on all of train.tsv)"));
+        notes.push(format!(
+            "qwk_mean/qwk_fisher_mean are from test file {name} (trained on all of train.tsv)"
+        ));
     }
     if !metrics.contains_key("qwk_mean") {
         for key in ["qwk_mean", "qwk_fisher_mean"] {
@@ -157,7 +234,10 @@ pub(super) fn run(root: &Path, progress: &mut dyn FnMut(&str)) -> anyhow::Result
                 metrics.insert(key.to_owned(), v);
             }
         }
-        notes.push("no test file found: qwk_mean/qwk_fisher_mean are the cross-validation figures".to_owned());
+        notes.push(
+            "no test file found: qwk_mean/qwk_fisher_mean are the cross-validation figures"
+                .to_owned(),
+        );
     }
     Ok((metrics, notes))
 }

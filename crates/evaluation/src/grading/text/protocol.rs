@@ -39,12 +39,21 @@ pub(super) fn train_and_score(
     timing: &mut Timing,
 ) -> anyhow::Result<Vec<(String, Scored)>> {
     let config = ShortAnswerConfig::recommended();
-    let training: Vec<TrainingQuestion> =
-        train.iter().map(|q| TrainingQuestion { question: q.question.clone(), examples: q.answers.clone() }).collect();
+    let training: Vec<TrainingQuestion> = train
+        .iter()
+        .map(|q| TrainingQuestion {
+            question: q.question.clone(),
+            examples: q.answers.clone(),
+        })
+        .collect();
     let started = Instant::now();
     let trained = ShortAnswerModel::train(&training, &config)?;
     timing.train_seconds += started.elapsed().as_secs_f64();
-    let by_key: HashMap<&str, usize> = train.iter().enumerate().map(|(i, q)| (q.key.as_str(), i)).collect();
+    let by_key: HashMap<&str, usize> = train
+        .iter()
+        .enumerate()
+        .map(|(i, q)| (q.key.as_str(), i))
+        .collect();
     let started = Instant::now();
     let mut out = Vec::new();
     for q in test {
@@ -90,7 +99,10 @@ impl Timing {
     pub(super) fn report(&self, prefix: &str, metrics: &mut Metrics) {
         metrics.insert(format!("{prefix}train_seconds"), self.train_seconds);
         if self.answers_scored > 0 {
-            metrics.insert(format!("{prefix}score_ms_per_answer"), 1000.0 * self.score_seconds / self.answers_scored as f64);
+            metrics.insert(
+                format!("{prefix}score_ms_per_answer"),
+                1000.0 * self.score_seconds / self.answers_scored as f64,
+            );
         }
     }
 }
@@ -113,14 +125,33 @@ pub(super) fn review_metrics(scored: &[(String, Scored)], prefix: &str, metrics:
         return;
     }
     let review = scored.iter().filter(|(_, s)| s.needs_review).count();
-    metrics.insert(format!("{prefix}review_share"), review as f64 / scored.len() as f64);
-    let finals: Vec<&Scored> = scored.iter().map(|(_, s)| s).filter(|s| !s.needs_review).collect();
+    metrics.insert(
+        format!("{prefix}review_share"),
+        review as f64 / scored.len() as f64,
+    );
+    let finals: Vec<&Scored> = scored
+        .iter()
+        .map(|(_, s)| s)
+        .filter(|s| !s.needs_review)
+        .collect();
     if !finals.is_empty() {
-        let agree = finals.iter().filter(|s| (s.truth - s.predicted).abs() < s.step / 2.0).count();
-        metrics.insert(format!("{prefix}final_exact_agreement"), agree as f64 / finals.len() as f64);
+        let agree = finals
+            .iter()
+            .filter(|s| (s.truth - s.predicted).abs() < s.step / 2.0)
+            .count();
+        metrics.insert(
+            format!("{prefix}final_exact_agreement"),
+            agree as f64 / finals.len() as f64,
+        );
     }
-    let agree_all = scored.iter().filter(|(_, s)| (s.truth - s.predicted).abs() < s.step / 2.0).count();
-    metrics.insert(format!("{prefix}exact_agreement"), agree_all as f64 / scored.len() as f64);
+    let agree_all = scored
+        .iter()
+        .filter(|(_, s)| (s.truth - s.predicted).abs() < s.step / 2.0)
+        .count();
+    metrics.insert(
+        format!("{prefix}exact_agreement"),
+        agree_all as f64 / scored.len() as f64,
+    );
 }
 
 fn level(value: f64, s: &Scored) -> i64 {
@@ -144,7 +175,10 @@ pub(super) fn qwk_per_question(scored: &[(String, Scored)], prefix: &str, metric
         kappas.push(kappa);
     }
     if !kappas.is_empty() {
-        metrics.insert(format!("{prefix}qwk_mean"), kappas.iter().sum::<f64>() / kappas.len() as f64);
+        metrics.insert(
+            format!("{prefix}qwk_mean"),
+            kappas.iter().sum::<f64>() / kappas.len() as f64,
+        );
         metrics.insert(format!("{prefix}qwk_fisher_mean"), fisher_mean(&kappas));
     }
     metrics.insert(format!("{prefix}n"), scored.len() as f64);
@@ -161,7 +195,10 @@ pub(super) fn regression_metrics(scored: &[(String, Scored)], prefix: &str, metr
         let top = level(first.max, first);
         let t: Vec<i64> = scored.iter().map(|(_, s)| level(s.truth, s)).collect();
         let p: Vec<i64> = scored.iter().map(|(_, s)| level(s.predicted, s)).collect();
-        metrics.insert(format!("{prefix}qwk"), quadratic_weighted_kappa(&t, &p, 0, top));
+        metrics.insert(
+            format!("{prefix}qwk"),
+            quadratic_weighted_kappa(&t, &p, 0, top),
+        );
     }
     metrics.insert(format!("{prefix}n"), scored.len() as f64);
     review_metrics(scored, prefix, metrics);
@@ -187,12 +224,18 @@ pub(super) fn leave_questions_out(
 ) -> anyhow::Result<Vec<(String, Scored)>> {
     let mut out = Vec::new();
     for fold in 0..k {
-        let (test, train): (Vec<KeyedQuestion>, Vec<KeyedQuestion>) =
-            questions.iter().cloned().partition(|q| fold_of(&q.key, k) == fold);
+        let (test, train): (Vec<KeyedQuestion>, Vec<KeyedQuestion>) = questions
+            .iter()
+            .cloned()
+            .partition(|q| fold_of(&q.key, k) == fold);
         if test.is_empty() || train.is_empty() {
             continue;
         }
-        progress(&format!("  leave-questions-out fold {}/{k}: {} questions held out", fold + 1, test.len()));
+        progress(&format!(
+            "  leave-questions-out fold {}/{k}: {} questions held out",
+            fold + 1,
+            test.len()
+        ));
         out.extend(train_and_score(&train, &test, false, timing)?);
     }
     Ok(out)

@@ -5,14 +5,22 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use scoring::{GradedAnswer, Question, ScoreScale};
 
-use super::protocol::{KeyedQuestion, Metrics, Timing, binary_metrics, leave_questions_out, train_and_score};
+use super::protocol::{
+    KeyedQuestion, Metrics, Timing, binary_metrics, leave_questions_out, train_and_score,
+};
 
 /// Parses one question file.
 pub(super) fn parse_question(path: &Path) -> anyhow::Result<KeyedQuestion> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let doc = roxmltree::Document::parse(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let doc =
+        roxmltree::Document::parse(&text).with_context(|| format!("parsing {}", path.display()))?;
     let root = doc.root_element();
-    let key = root.attribute("id").map(str::to_owned).unwrap_or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
+    let key = root.attribute("id").map(str::to_owned).unwrap_or_else(|| {
+        path.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    });
     let prompt = root
         .descendants()
         .find(|n| n.has_tag_name("questionText"))
@@ -27,17 +35,34 @@ pub(super) fn parse_question(path: &Path) -> anyhow::Result<KeyedQuestion> {
         .filter(|t| !t.is_empty())
         .collect();
     let mut answers = Vec::new();
-    for node in root.descendants().filter(|n| n.has_tag_name("studentAnswer")) {
+    for node in root
+        .descendants()
+        .filter(|n| n.has_tag_name("studentAnswer"))
+    {
         let line = doc.text_pos_at(node.range().start).row;
         let score = match node.attribute("accuracy") {
             Some("correct") => 1.0,
             Some(_) => 0.0,
-            None => bail!("{}:{line}: studentAnswer without an accuracy label", path.display()),
+            None => bail!(
+                "{}:{line}: studentAnswer without an accuracy label",
+                path.display()
+            ),
         };
-        answers.push(GradedAnswer { answer: node.text().unwrap_or("").trim().to_owned(), score });
+        answers.push(GradedAnswer {
+            answer: node.text().unwrap_or("").trim().to_owned(),
+            score,
+        });
     }
     let scale = ScoreScale::parse(0.0, 1.0, 1.0).expect("0..=1 in steps of 1 is a valid scale");
-    Ok(KeyedQuestion { key, question: Question { prompt, references, scale }, answers })
+    Ok(KeyedQuestion {
+        key,
+        question: Question {
+            prompt,
+            references,
+            scale,
+        },
+        answers,
+    })
 }
 
 fn xml_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
@@ -53,7 +78,12 @@ fn xml_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 
 fn subdirs(dir: &Path) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     dirs.sort();
     dirs
@@ -64,10 +94,15 @@ fn load_dir(dir: &Path) -> anyhow::Result<Vec<KeyedQuestion>> {
 }
 
 fn name_of(path: &Path) -> String {
-    path.file_name().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_default()
+    path.file_name()
+        .map(|s| s.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
 }
 
-pub(super) fn run(root: &Path, progress: &mut dyn FnMut(&str)) -> anyhow::Result<(Metrics, Vec<String>)> {
+pub(super) fn run(
+    root: &Path,
+    progress: &mut dyn FnMut(&str),
+) -> anyhow::Result<(Metrics, Vec<String>)> {
     let mut metrics = Metrics::new();
     let mut notes = Vec::new();
     let corpora = subdirs(&root.join("training/2way"));
@@ -78,10 +113,18 @@ pub(super) fn run(root: &Path, progress: &mut dyn FnMut(&str)) -> anyhow::Result
     for corpus_dir in corpora {
         let corpus = name_of(&corpus_dir);
         let train = load_dir(&corpus_dir)?;
-        progress(&format!("{corpus}: {} training questions, {} answers", train.len(), train.iter().map(|q| q.answers.len()).sum::<usize>()));
-        let test_root = root.join("test/2way").join(corpus_dir.file_name().expect("a listed folder has a name"));
+        progress(&format!(
+            "{corpus}: {} training questions, {} answers",
+            train.len(),
+            train.iter().map(|q| q.answers.len()).sum::<usize>()
+        ));
+        let test_root = root
+            .join("test/2way")
+            .join(corpus_dir.file_name().expect("a listed folder has a name"));
         for test_dir in subdirs(&test_root) {
-            let set = name_of(&test_dir).trim_start_matches("test-").replace('-', "_");
+            let set = name_of(&test_dir)
+                .trim_start_matches("test-")
+                .replace('-', "_");
             let test = load_dir(&test_dir)?;
             progress(&format!("{corpus}/{set}: {} questions", test.len()));
             let mut timing = Timing::default();
@@ -98,10 +141,17 @@ pub(super) fn run(root: &Path, progress: &mut dyn FnMut(&str)) -> anyhow::Result
         }
         let mut timing = Timing::default();
         let scored = leave_questions_out(&train, 5, &mut timing, progress)?;
-        binary_metrics(&scored, &format!("{corpus}.cv_unseen_questions."), &mut metrics);
+        binary_metrics(
+            &scored,
+            &format!("{corpus}.cv_unseen_questions."),
+            &mut metrics,
+        );
     }
     if !macro_f1s.is_empty() {
-        metrics.insert("macro_f1".to_owned(), macro_f1s.iter().sum::<f64>() / macro_f1s.len() as f64);
+        metrics.insert(
+            "macro_f1".to_owned(),
+            macro_f1s.iter().sum::<f64>() / macro_f1s.len() as f64,
+        );
     }
     notes.push("macro_f1 is the mean over every <corpus>/<test set> found; cv_unseen_questions is 5-fold leave-questions-out CV on training/ (reference-only scoring)".to_owned());
     Ok((metrics, notes))
