@@ -60,7 +60,11 @@ impl Cholesky {
         }
         for i in (0..n).rev() {
             // Column i of L below the diagonal, read with a stride of n.
-            let below: f64 = y[i + 1..].iter().enumerate().map(|(k, yk)| self.l[(i + 1 + k) * n + i] * yk).sum();
+            let below: f64 = y[i + 1..]
+                .iter()
+                .enumerate()
+                .map(|(k, yk)| self.l[(i + 1 + k) * n + i] * yk)
+                .sum();
             y[i] = (y[i] - below) / self.l[i * n + i];
         }
         y

@@ -131,7 +131,7 @@ fn evaluate(
     let scored = unseen_answers_cv(train, 5, &mut timing, progress)?;
     regression_metrics(&scored, &format!("{name}.cv."), metrics);
     let mut timing = Timing::default();
-    let scored = leave_questions_out(train, 5, &mut timing, progress)?;
+    let scored = leave_questions_out(train, &[], 5, &mut timing, progress)?;
     regression_metrics(&scored, &format!("{name}.cv_unseen_questions."), metrics);
     let had_test = !tests.is_empty();
     for (test_name, test) in tests {

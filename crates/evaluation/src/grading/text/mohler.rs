@@ -96,7 +96,7 @@ pub(super) fn run(
             .unwrap_or_default()
     )];
     let mut timing = Timing::default();
-    let scored = leave_questions_out(&train, 5, &mut timing, progress)?;
+    let scored = leave_questions_out(&train, &[], 5, &mut timing, progress)?;
     regression_metrics(&scored, "cv_unseen_questions.", &mut metrics);
     for file in test_files {
         let name = file

@@ -215,9 +215,11 @@ pub(super) fn fold_of(key: &str, k: usize) -> usize {
 }
 
 /// Leave-questions-out cross-validation: each fold's questions are scored as brand-new questions
-/// by a model trained on the other folds. Returns every held-out answer, scored.
+/// by a model trained on the other folds (plus `extra_training`, questions never held out).
+/// Returns every held-out answer, scored.
 pub(super) fn leave_questions_out(
     questions: &[KeyedQuestion],
+    extra_training: &[KeyedQuestion],
     k: usize,
     timing: &mut Timing,
     progress: &mut dyn FnMut(&str),
@@ -228,6 +230,8 @@ pub(super) fn leave_questions_out(
             .iter()
             .cloned()
             .partition(|q| fold_of(&q.key, k) == fold);
+        let mut train = train;
+        train.extend(extra_training.iter().cloned());
         if test.is_empty() || train.is_empty() {
             continue;
         }
