@@ -11,6 +11,13 @@
 //! sentence-embedding feature can be plugged in later behind a small trait; objective checkers
 //! (choice, numeric, math) live in `grading`.
 //!
+//! Typical use (short answers): train one [`ShortAnswerModel`] on many graded questions; keep one
+//! [`QuestionModel`] per question ([`ShortAnswerModel::fit_question`], with no examples for a new
+//! question); score with [`ShortAnswerModel::score`]; record a teacher's grade or override with
+//! [`ShortAnswerModel::add_example`], which refits that question (cost grows as n³ in its graded
+//! answers; the evaluation reports `refit_seconds` for its largest question). Essays: one [`EssayModel`] per prompt, trained on that
+//! prompt's graded essays, updated with [`EssayModel::add_example`] (a full retrain).
+//!
 //! Invariants: scoring never panics on any input text (empty, huge, any script); a score is
 //! always a point of the question's [`ScoreScale`]; training is deterministic for a given seed.
 

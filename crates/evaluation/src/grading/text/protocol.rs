@@ -49,6 +49,15 @@ pub(super) fn train_and_score(
     let started = Instant::now();
     let trained = ShortAnswerModel::train(&training, &config)?;
     timing.train_seconds += started.elapsed().as_secs_f64();
+    // What a teacher's override costs: refitting the question with the most graded answers.
+    if let Some(largest) = train.iter().max_by_key(|q| q.answers.len()) {
+        let started = Instant::now();
+        trained
+            .model
+            .fit_question(largest.question.clone(), largest.answers.clone())?;
+        timing.refit_seconds = started.elapsed().as_secs_f64();
+        timing.refit_answers = largest.answers.len();
+    }
     let by_key: HashMap<&str, usize> = train
         .iter()
         .enumerate()
@@ -93,11 +102,18 @@ pub(super) struct Timing {
     pub(super) train_seconds: f64,
     pub(super) score_seconds: f64,
     pub(super) answers_scored: usize,
+    /// Time to refit the largest training question, and its number of graded answers.
+    pub(super) refit_seconds: f64,
+    pub(super) refit_answers: usize,
 }
 
 impl Timing {
     pub(super) fn report(&self, prefix: &str, metrics: &mut Metrics) {
         metrics.insert(format!("{prefix}train_seconds"), self.train_seconds);
+        if self.refit_answers > 0 {
+            metrics.insert(format!("{prefix}refit_seconds"), self.refit_seconds);
+            metrics.insert(format!("{prefix}refit_answers"), self.refit_answers as f64);
+        }
         if self.answers_scored > 0 {
             metrics.insert(
                 format!("{prefix}score_ms_per_answer"),
