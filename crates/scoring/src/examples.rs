@@ -23,7 +23,7 @@ pub(crate) struct ExampleSignals {
 
 /// Ridge penalties tried; the one with the lowest leave-one-out error is kept.
 const LAMBDAS: [f64; 3] = [0.3, 1.0, 3.0];
-const NEIGHBOURS: usize = 5;
+const NEIGHBOURS: usize = 10;
 
 /// Kernel ridge and nearest neighbours over TF-IDF n-gram vectors of graded texts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
