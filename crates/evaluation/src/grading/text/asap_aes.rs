@@ -76,12 +76,22 @@ pub(super) fn load_fold(path: &Path) -> anyhow::Result<Vec<Essay>> {
     Ok(out)
 }
 
+/// Counts of machine scores sent to the teacher and of exact agreement, over every split run.
+#[derive(Debug, Default)]
+struct Review {
+    scored: usize,
+    flagged: usize,
+    exact: usize,
+    final_exact: usize,
+}
+
 /// Trains one model per prompt on `train` and returns QWK per prompt on `test`.
 fn run_split(
     train: &[&Essay],
     test: &[&Essay],
     scales: &BTreeMap<String, ScoreScale>,
     seconds: &mut (f64, f64, usize),
+    review: &mut Review,
     progress: &mut dyn FnMut(&str),
 ) -> anyhow::Result<BTreeMap<String, f64>> {
     let mut out = BTreeMap::new();
@@ -106,6 +116,16 @@ fn run_split(
         let scores = model.score_many(&texts);
         seconds.1 += started.elapsed().as_secs_f64();
         seconds.2 += texts.len();
+        for (e, score) in tests.iter().zip(&scores) {
+            let exact = (e.score - score.score).abs() < scale.step() / 2.0;
+            review.scored += 1;
+            review.exact += usize::from(exact);
+            if score.needs_review {
+                review.flagged += 1;
+            } else {
+                review.final_exact += usize::from(exact);
+            }
+        }
         let level = |v: f64| ((v - scale.min()) / scale.step()).round() as i64;
         let truth: Vec<i64> = tests.iter().map(|e| level(e.score)).collect();
         let predicted: Vec<i64> = scores.iter().map(|s| level(s.score)).collect();
@@ -170,6 +190,7 @@ pub(super) fn run(
     let mut metrics = Metrics::new();
     let mut notes = Vec::new();
     let mut seconds = (0.0, 0.0, 0usize);
+    let mut review = Review::default();
 
     // Visible self-check: k-fold CV over the visible test folds.
     let mut per_prompt: BTreeMap<String, Vec<f64>> = BTreeMap::new();
@@ -181,7 +202,7 @@ pub(super) fn run(
             .flat_map(|k| folds[k].iter())
             .collect();
         let test: Vec<&Essay> = folds[&held].iter().collect();
-        let kappas = run_split(&train, &test, &scales, &mut seconds, progress)?;
+        let kappas = run_split(&train, &test, &scales, &mut seconds, &mut review, progress)?;
         if held == *visible.last().expect("at least two visible folds") {
             insert_kappas(&mut metrics, "dev_last_fold.", &kappas);
         }
@@ -204,7 +225,7 @@ pub(super) fn run(
             .flatten()
             .collect();
         let test: Vec<&Essay> = t0.iter().collect();
-        let kappas = run_split(&train, &test, &scales, &mut seconds, progress)?;
+        let kappas = run_split(&train, &test, &scales, &mut seconds, &mut review, progress)?;
         insert_kappas(&mut metrics, "nea_fold0.", &kappas);
         insert_kappas(&mut metrics, "", &kappas);
         notes.push("qwk_mean is NEA fold 0: trained on T1-T3 only (T4 is NEA's dev set and is not used for training), tested on T0".to_owned());
@@ -215,6 +236,23 @@ pub(super) fn run(
         );
     }
     metrics.insert("train_seconds".to_owned(), seconds.0);
+    if review.scored > 0 {
+        metrics.insert(
+            "exact_agreement".to_owned(),
+            review.exact as f64 / review.scored as f64,
+        );
+        metrics.insert(
+            "review_share".to_owned(),
+            review.flagged as f64 / review.scored as f64,
+        );
+        let finals = review.scored - review.flagged;
+        if finals > 0 {
+            metrics.insert(
+                "final_exact_agreement".to_owned(),
+                review.final_exact as f64 / finals as f64,
+            );
+        }
+    }
     if seconds.2 > 0 {
         metrics.insert(
             "score_ms_per_essay".to_owned(),
