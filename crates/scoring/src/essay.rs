@@ -63,7 +63,7 @@ impl EssayConfig {
     /// Settings tuned on public benchmark training data (see the evaluation crate).
     pub fn recommended() -> Self {
         EssayConfig {
-            review_below: 0.5,
+            review_below: 0.65,
             seed: 17,
         }
     }

@@ -76,13 +76,14 @@ pub(super) fn load_fold(path: &Path) -> anyhow::Result<Vec<Essay>> {
     Ok(out)
 }
 
-/// Counts of machine scores sent to the teacher and of exact agreement, over every split run.
+/// Counts of machine scores sent to the teacher and of agreement with the teacher (exact, or
+/// within a tenth of the range on wide scales), over every split run.
 #[derive(Debug, Default)]
 struct Review {
     scored: usize,
     flagged: usize,
-    exact: usize,
-    final_exact: usize,
+    agreed: usize,
+    final_agreed: usize,
 }
 
 /// Trains one model per prompt on `train` and returns QWK per prompt on `test`.
@@ -117,13 +118,16 @@ fn run_split(
         seconds.1 += started.elapsed().as_secs_f64();
         seconds.2 += texts.len();
         for (e, score) in tests.iter().zip(&scores) {
-            let exact = (e.score - score.score).abs() < scale.step() / 2.0;
+            // Agreement as the confidence model defines it: exact on scales of up to 10 levels,
+            // then within one level per tenth of the range.
+            let tolerance = ((scale.n_levels() - 1) / 10) as f64 * scale.step();
+            let agreed = (e.score - score.score).abs() <= tolerance + scale.step() / 2.0 - 1e-9;
             review.scored += 1;
-            review.exact += usize::from(exact);
+            review.agreed += usize::from(agreed);
             if score.needs_review {
                 review.flagged += 1;
             } else {
-                review.final_exact += usize::from(exact);
+                review.final_agreed += usize::from(agreed);
             }
         }
         let level = |v: f64| ((v - scale.min()) / scale.step()).round() as i64;
@@ -238,8 +242,8 @@ pub(super) fn run(
     metrics.insert("train_seconds".to_owned(), seconds.0);
     if review.scored > 0 {
         metrics.insert(
-            "exact_agreement".to_owned(),
-            review.exact as f64 / review.scored as f64,
+            "agreement".to_owned(),
+            review.agreed as f64 / review.scored as f64,
         );
         metrics.insert(
             "review_share".to_owned(),
@@ -248,8 +252,8 @@ pub(super) fn run(
         let finals = review.scored - review.flagged;
         if finals > 0 {
             metrics.insert(
-                "final_exact_agreement".to_owned(),
-                review.final_exact as f64 / finals as f64,
+                "final_agreement".to_owned(),
+                review.final_agreed as f64 / finals as f64,
             );
         }
     }
