@@ -170,10 +170,10 @@ impl App {
         let revision = store::learning::model_revision(&mut conn, subject)
             .await?
             .ok_or(UserError::NotFound { what: "subject" })?;
-        if let Some(hit) = self.models.models.lock().map_err(|_| internal("model cache poisoned"))?.get(subject) {
-            if hit.revision == revision {
-                return Ok(hit.clone());
-            }
+        if let Some(hit) = self.models.models.lock().map_err(|_| internal("model cache poisoned"))?.get(subject)
+            && hit.revision == revision
+        {
+            return Ok(hit.clone());
         }
         let stored =
             store::learning::subject(&mut conn, subject).await?.ok_or(UserError::NotFound { what: "subject" })?;
@@ -240,12 +240,12 @@ impl App {
         };
         let today = self.today();
         for e in store::teaching::enrollments_of_person(&mut conn, student).await? {
-            if e.role == records::EnrollmentRole::Student && e.active_on(today) {
-                if let Some(json) =
+            if e.role == records::EnrollmentRole::Student
+                && e.active_on(today)
+                && let Some(json) =
                     store::learning::teacher_plan(&mut conn, &format!("class:{}", e.class), subject).await?
-                {
-                    plan = plan.merged(serde_json::from_str(&json).map_err(Error::internal)?);
-                }
+            {
+                plan = plan.merged(serde_json::from_str(&json).map_err(Error::internal)?);
             }
         }
         Ok(plan)
