@@ -194,10 +194,16 @@ fn fuzzy_query(f: &Fields, en: &[String]) -> Option<Box<dyn Query>> {
 /// Filter clauses: required, but adding nothing to the score.
 fn filters(f: &Fields, q: &SearchQuery) -> Vec<(Occur, Box<dyn Query>)> {
     let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    // Term queries rather than a `TermSetQuery`: they skip through the postings alongside the
+    // text part instead of first collecting every match of the filter into a bit set.
     let mut any_of = |terms: Vec<Term>| {
-        if !terms.is_empty() {
-            out.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(TermSetQuery::new(terms)), 0.0))));
-        }
+        let term = |t: Term| Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>;
+        let query: Box<dyn Query> = match terms.len() {
+            0 => return,
+            1 => term(terms.into_iter().next().expect("one term")),
+            _ => Box::new(BooleanQuery::union(terms.into_iter().map(term).collect())),
+        };
+        out.push((Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0))));
     };
     any_of(q.subjects.iter().map(|s| Term::from_field_text(f.subject, s)).collect());
     any_of(q.grades.iter().map(|&g| Term::from_field_u64(f.grade, u64::from(g))).collect());
