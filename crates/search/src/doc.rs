@@ -7,15 +7,22 @@ use content::manifest::{Manifest, ResourceKind, Text};
 /// channel with [`ResourceDoc::from_channel`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceDoc {
+    /// Channel id (contains no `/`).
     pub channel: String,
+    /// Course id within the channel.
     pub course: String,
+    /// Unit id within the channel.
     pub unit: String,
+    /// Resource id within the channel.
     pub resource: String,
     pub kind: ResourceKind,
+    /// Subject code of its course, e.g. `maths`.
     pub subject: String,
     /// Grades of its course (1–12); empty for all-ages material.
     pub grades: Vec<u8>,
+    /// Knowledge point ids.
     pub kps: Vec<String>,
+    /// Texts by language; empty when absent.
     pub title_zh: String,
     pub title_en: String,
     pub description_zh: String,

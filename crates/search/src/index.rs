@@ -3,9 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use tantivy::directory::MmapDirectory;
-use tantivy::schema::{
-    Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
-};
+use tantivy::schema::{Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::analysis::{self, EN, ZH};
@@ -24,52 +22,38 @@ pub(crate) struct Fields {
     pub(crate) subject: Field,
     pub(crate) grade: Field,
     pub(crate) kp: Field,
-    pub(crate) title_zh: Field,
-    pub(crate) title_en: Field,
-    pub(crate) description_zh: Field,
-    pub(crate) description_en: Field,
-    pub(crate) transcript_zh: Field,
-    pub(crate) transcript_en: Field,
+    /// All Chinese text of a resource, titles weighted (see [`TITLE_WEIGHT`]).
+    pub(crate) zh: Field,
+    /// All English text of a resource, weighted the same way.
+    pub(crate) en: Field,
 }
 
-const FIELD_NAMES: [&str; 13] = [
-    "key",
-    "channel",
-    "course",
-    "kind",
-    "subject",
-    "grade",
-    "kp",
-    "title_zh",
-    "title_en",
-    "description_zh",
-    "description_en",
-    "transcript_zh",
-    "transcript_en",
-];
+/// How many times a title counts in its language's text field, and a description. Repeating a
+/// field's text is BM25F with integer field weights: term frequencies and lengths are summed
+/// with the weights before BM25 saturates them. One field per language instead of one per part
+/// keeps every query a plain set of term queries, which tantivy answers with block-max WAND.
+pub(crate) const TITLE_WEIGHT: usize = 3;
+pub(crate) const DESCRIPTION_WEIGHT: usize = 2;
+
+const FIELD_NAMES: [&str; 9] = ["key", "channel", "course", "kind", "subject", "grade", "kp", "zh", "en"];
 
 fn schema() -> Schema {
     let mut builder = Schema::builder();
-    // Term frequencies but no positions: queries are bags of words, and positions would roughly
-    // double the index on disk.
-    let text = |tokenizer: &str| {
+    let indexed = |tokenizer: &str| {
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(IndexRecordOption::WithFreqs),
         )
     };
     builder.add_text_field("key", STRING | STORED);
-    builder.add_text_field("channel", STRING);
-    builder.add_text_field("course", STRING);
-    builder.add_text_field("kind", STRING);
-    builder.add_text_field("subject", STRING);
-    builder.add_u64_field("grade", NumericOptions::default().set_indexed());
-    builder.add_text_field("kp", STRING);
-    builder.add_text_field("title_zh", text(ZH));
-    builder.add_text_field("title_en", text(EN));
-    builder.add_text_field("description_zh", text(ZH));
-    builder.add_text_field("description_en", text(EN));
-    builder.add_text_field("transcript_zh", text(ZH));
-    builder.add_text_field("transcript_en", text(EN));
+    // Filter fields keep (always-1) frequencies so a filter is a term scorer like the words, and
+    // a filtered search stays a pure term intersection.
+    for name in ["channel", "course", "kind", "subject", "grade", "kp"] {
+        builder.add_text_field(name, indexed("raw"));
+    }
+    // Term frequencies but no positions: queries are bags of words, and positions would roughly
+    // double the index on disk.
+    builder.add_text_field("zh", indexed(ZH));
+    builder.add_text_field("en", indexed(EN));
     builder.build()
 }
 
@@ -80,36 +64,8 @@ fn fields(schema: &Schema, path: &Path) -> Result<Fields, SearchError> {
             .get_field(name)
             .map_err(|_| SearchError::SchemaMismatch { path: path.to_path_buf(), field: name })?;
     }
-    let [
-        key,
-        channel,
-        course,
-        kind,
-        subject,
-        grade,
-        kp,
-        title_zh,
-        title_en,
-        description_zh,
-        description_en,
-        transcript_zh,
-        transcript_en,
-    ] = found;
-    Ok(Fields {
-        key,
-        channel,
-        course,
-        kind,
-        subject,
-        grade,
-        kp,
-        title_zh,
-        title_en,
-        description_zh,
-        description_en,
-        transcript_zh,
-        transcript_en,
-    })
+    let [key, channel, course, kind, subject, grade, kp, zh, en] = found;
+    Ok(Fields { key, channel, course, kind, subject, grade, kp, zh, en })
 }
 
 /// A search index over resources, on disk or in memory. Searching takes `&self` and may run
@@ -197,21 +153,22 @@ impl Indexer<'_> {
         d.add_text(f.kind, doc.kind.as_str());
         d.add_text(f.subject, &doc.subject);
         for &grade in &doc.grades {
-            d.add_u64(f.grade, u64::from(grade));
+            d.add_text(f.grade, grade.to_string());
         }
         for kp in &doc.kps {
             d.add_text(f.kp, kp);
         }
-        for (field, text) in [
-            (f.title_zh, &doc.title_zh),
-            (f.title_en, &doc.title_en),
-            (f.description_zh, &doc.description_zh),
-            (f.description_en, &doc.description_en),
-            (f.transcript_zh, &doc.transcript_zh),
-            (f.transcript_en, &doc.transcript_en),
+        for (field, title, description, transcript) in [
+            (f.zh, &doc.title_zh, &doc.description_zh, &doc.transcript_zh),
+            (f.en, &doc.title_en, &doc.description_en, &doc.transcript_en),
         ] {
-            if !text.is_empty() {
-                d.add_text(field, text);
+            let weighted = [(title, TITLE_WEIGHT), (description, DESCRIPTION_WEIGHT), (transcript, 1)];
+            for (text, weight) in weighted {
+                if !text.is_empty() {
+                    for _ in 0..weight {
+                        d.add_text(field, text);
+                    }
+                }
             }
         }
         self.writer.add_document(d).map_err(|source| SearchError::Index { action: "add a document", source })?;

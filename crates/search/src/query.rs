@@ -4,9 +4,7 @@ use std::collections::BTreeSet;
 
 use content::manifest::ResourceKind;
 use tantivy::collector::TopDocs;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, TermQuery, TermSetQuery,
-};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery, TermSetQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
 
@@ -20,11 +18,6 @@ pub const MAX_QUERY_CHARS: usize = 200;
 pub const MAX_QUERY_TERMS: usize = 16;
 /// Most hits one search returns.
 pub const MAX_LIMIT: usize = 1000;
-
-/// Weights of the fields in the score: a match in a title counts most.
-const TITLE_BOOST: Score = 3.0;
-const DESCRIPTION_BOOST: Score = 1.5;
-const TRANSCRIPT_BOOST: Score = 1.0;
 
 /// A search: text and filters. Empty filters do not filter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -85,10 +78,11 @@ struct Analysed {
 }
 
 impl SearchIndex {
-    /// Runs a search. Ranking: every query word must match (in the Chinese or in the English
-    /// text of a resource, in any of title, description and transcript); if that gives fewer
-    /// hits than asked for, resources matching some words follow; if nothing matches at all,
-    /// English words of five letters or more are matched with one or two typos.
+    /// Runs a search. Ranking: BM25F over each language's text, titles counting three times
+    /// and descriptions twice. Every query word must match (in the resource's Chinese or its
+    /// English text); if that gives fewer hits than asked for, resources matching some words
+    /// follow; if nothing matches at all, English words of five letters or more are matched
+    /// with one or two typos.
     pub fn search(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
         let searcher = self.reader.searcher();
         let f = &self.fields;
@@ -96,31 +90,49 @@ impl SearchIndex {
         let wanted = query.offset.saturating_add(limit).saturating_add(1);
         let analysed = self.analyse(&query.text);
         let filters = filters(f, query);
+        let languages = [(f.zh, &analysed.zh), (f.en, &analysed.en)];
         if analysed.zh.is_empty() && analysed.en.is_empty() {
-            let hits = run(&searcher, f, Box::new(BooleanQuery::new(browse(filters))), wanted)?;
+            let hits = run(&searcher, f, &combine(Vec::new(), &filters, 0), wanted)?;
             return Ok(page(hits, query.offset, limit, Match::AllWords));
         }
 
-        let all_words = text_query(f, &analysed, Occur::Must);
-        let mut hits = run(&searcher, f, with_filters(all_words, &filters), wanted)?;
+        // One query per language, merged by score: each stays a flat set of term queries.
+        let mut hits = Vec::new();
+        for (field, words) in languages {
+            if !words.is_empty() {
+                let all_words = words.iter().map(|w| (Occur::Must, word(field, w))).collect();
+                hits = merge(hits, run(&searcher, f, &combine(all_words, &filters, 0), wanted)?, wanted);
+            }
+        }
         let n_all_words = hits.len();
-        let n_words = analysed.zh.len().max(analysed.en.len());
-        if hits.len() < wanted && n_words > 1 {
-            let some_words = text_query(f, &analysed, Occur::Should);
-            let seen: BTreeSet<(String, String)> =
-                hits.iter().map(|h| (h.channel.clone(), h.resource.clone())).collect();
-            let more = run(&searcher, f, with_filters(some_words, &filters), wanted)?;
-            hits.extend(more.into_iter().filter(|h| !seen.contains(&(h.channel.clone(), h.resource.clone()))));
-            hits.truncate(wanted);
+        if hits.len() < wanted && analysed.zh.len().max(analysed.en.len()) > 1 {
+            for (field, words) in languages {
+                if words.len() > 1 {
+                    let some_words = words.iter().map(|w| (Occur::Should, word(field, w))).collect();
+                    let more = run(&searcher, f, &combine(some_words, &filters, 1), wanted)?;
+                    hits = append_new(hits, more, wanted);
+                }
+            }
         }
         // The page shows some-words hits only if it reaches past the every-word ones.
         let shown_end = hits.len().min(query.offset.saturating_add(limit));
         let mut matched = if shown_end > n_all_words.max(query.offset) { Match::SomeWords } else { Match::AllWords };
-        if hits.is_empty()
-            && let Some(fuzzy) = fuzzy_query(f, &analysed.en)
-        {
-            hits = run(&searcher, f, with_filters(fuzzy, &filters), wanted)?;
-            matched = Match::Fuzzy;
+        if hits.is_empty() {
+            let fuzzy: Vec<(Occur, Box<dyn Query>)> = analysed
+                .en
+                .iter()
+                .filter(|w| w.chars().count() >= 5)
+                .map(|w| {
+                    // A typo and the stemmer may each change a letter of a long word.
+                    let distance = if w.chars().count() >= 8 { 2 } else { 1 };
+                    let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.en, w), distance, true);
+                    (Occur::Should, Box::new(fuzzy) as Box<dyn Query>)
+                })
+                .collect();
+            if !fuzzy.is_empty() {
+                hits = run(&searcher, f, &combine(fuzzy, &filters, 1), wanted)?;
+                matched = Match::Fuzzy;
+            }
         }
         Ok(page(hits, query.offset, limit, matched))
     }
@@ -147,69 +159,30 @@ impl SearchIndex {
     }
 }
 
-/// One word in any of a language's three fields, weighted by field.
-fn word_query(fields: [Field; 3], word: &str) -> Box<dyn Query> {
-    let [title, description, transcript] = fields;
-    let term = |field| TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs);
-    Box::new(BooleanQuery::new(vec![
-        (Occur::Should, Box::new(BoostQuery::new(Box::new(term(title)), TITLE_BOOST))),
-        (Occur::Should, Box::new(BoostQuery::new(Box::new(term(description)), DESCRIPTION_BOOST))),
-        (Occur::Should, Box::new(BoostQuery::new(Box::new(term(transcript)), TRANSCRIPT_BOOST))),
-    ]))
+fn word(field: Field, word: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs))
 }
 
-/// The words of each language combined with `each` (Must: all words, Should: any word); a
-/// resource matches through its Chinese or its English text.
-fn text_query(f: &Fields, analysed: &Analysed, each: Occur) -> Box<dyn Query> {
-    let mut languages: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for (words, fields) in [
-        (&analysed.zh, [f.title_zh, f.description_zh, f.transcript_zh]),
-        (&analysed.en, [f.title_en, f.description_en, f.transcript_en]),
-    ] {
-        if !words.is_empty() {
-            let clauses = words.iter().map(|w| (each, word_query(fields, w))).collect();
-            languages.push((Occur::Should, Box::new(BooleanQuery::new(clauses))));
-        }
-    }
-    Box::new(BooleanQuery::new(languages))
-}
-
-/// English words (stemmed) in titles and descriptions, one edit away for five to seven
-/// letters, two for eight or more (a typo and the stemmer may each change one letter).
-fn fuzzy_query(f: &Fields, en: &[String]) -> Option<Box<dyn Query>> {
-    let clauses: Vec<(Occur, Box<dyn Query>)> = en
-        .iter()
-        .filter(|w| w.chars().count() >= 5)
-        .flat_map(|w| {
-            let distance = if w.chars().count() >= 8 { 2 } else { 1 };
-            [(f.title_en, TITLE_BOOST), (f.description_en, DESCRIPTION_BOOST)].map(|(field, boost)| {
-                let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, w), distance, true);
-                (Occur::Should, Box::new(BoostQuery::new(Box::new(fuzzy), boost)) as Box<dyn Query>)
-            })
-        })
-        .collect();
-    (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
-}
-
-/// Filter clauses: required, but adding nothing to the score.
+/// Filter clauses: required, but adding nothing to the score. A one-term filter is a term
+/// query weighted zero, so that a filtered search remains a pure term intersection.
 fn filters(f: &Fields, q: &SearchQuery) -> Vec<(Occur, Box<dyn Query>)> {
     let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    // Term queries rather than a `TermSetQuery`: they skip through the postings alongside the
-    // text part instead of first collecting every match of the filter into a bit set.
-    let mut any_of = |terms: Vec<Term>| {
-        let term = |t: Term| Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>;
-        let query: Box<dyn Query> = match terms.len() {
-            0 => return,
-            1 => term(terms.into_iter().next().expect("one term")),
-            _ => Box::new(BooleanQuery::union(terms.into_iter().map(term).collect())),
+    let mut any_of = |field: Field, values: Vec<String>| {
+        let term = |v: &String| {
+            Box::new(TermQuery::new(Term::from_field_text(field, v), IndexRecordOption::WithFreqs)) as Box<dyn Query>
         };
-        out.push((Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0))));
+        let query: Box<dyn Query> = match values.as_slice() {
+            [] => return,
+            [one] => term(one),
+            many => Box::new(BooleanQuery::union(many.iter().map(term).collect())),
+        };
+        out.push((Occur::Must, Box::new(BoostQuery::new(query, 0.0))));
     };
-    any_of(q.subjects.iter().map(|s| Term::from_field_text(f.subject, s)).collect());
-    any_of(q.grades.iter().map(|&g| Term::from_field_u64(f.grade, u64::from(g))).collect());
-    any_of(q.kps.iter().map(|k| Term::from_field_text(f.kp, k)).collect());
-    any_of(q.kinds.iter().map(|k| Term::from_field_text(f.kind, k.as_str())).collect());
-    any_of(q.channels.iter().map(|c| Term::from_field_text(f.channel, c)).collect());
+    any_of(f.subject, q.subjects.clone());
+    any_of(f.grade, q.grades.iter().map(u8::to_string).collect());
+    any_of(f.kp, q.kps.clone());
+    any_of(f.kind, q.kinds.iter().map(|k| k.as_str().to_owned()).collect());
+    any_of(f.channel, q.channels.clone());
     if !q.hidden_courses.is_empty() {
         let hidden =
             q.hidden_courses.iter().map(|(ch, course)| Term::from_field_text(f.course, &format!("{ch}/{course}")));
@@ -218,23 +191,46 @@ fn filters(f: &Fields, q: &SearchQuery) -> Vec<(Occur, Box<dyn Query>)> {
     out
 }
 
-fn with_filters(text: Box<dyn Query>, filters: &[(Occur, Box<dyn Query>)]) -> Box<dyn Query> {
-    let mut clauses = vec![(Occur::Must, text)];
+/// The text clauses and the filters as one flat query; `min_should` words must match when the
+/// words are optional. With neither text nor filters, every resource.
+fn combine(
+    mut clauses: Vec<(Occur, Box<dyn Query>)>,
+    filters: &[(Occur, Box<dyn Query>)],
+    min_should: usize,
+) -> Box<dyn Query> {
     clauses.extend(filters.iter().map(|(o, q)| (*o, q.box_clone())));
-    Box::new(BooleanQuery::new(clauses))
-}
-
-/// Browsing without text: the filters alone, or every resource if there are none.
-fn browse(mut filters: Vec<(Occur, Box<dyn Query>)>) -> Vec<(Occur, Box<dyn Query>)> {
-    if !filters.iter().any(|(o, _)| *o == Occur::Must) {
-        filters.push((Occur::Must, Box::new(tantivy::query::AllQuery)));
+    if !clauses.iter().any(|(o, _)| *o != Occur::MustNot) {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
     }
-    filters
+    // A lone clause is passed as is: wrapped, it would lose its specialised top-k scoring.
+    if let [(Occur::Must | Occur::Should, _)] = clauses.as_slice() {
+        return clauses.pop().expect("one clause").1;
+    }
+    Box::new(BooleanQuery::with_minimum_required_clauses(clauses, min_should))
 }
 
-fn run(searcher: &Searcher, f: &Fields, query: Box<dyn Query>, wanted: usize) -> Result<Vec<Hit>, SearchError> {
+/// Two ranked lists as one, best first, each resource once, at most `wanted`.
+fn merge(a: Vec<Hit>, b: Vec<Hit>, wanted: usize) -> Vec<Hit> {
+    if a.is_empty() {
+        return b;
+    }
+    let mut all = append_new(a, b, usize::MAX);
+    all.sort_by(|x, y| y.score.total_cmp(&x.score));
+    all.truncate(wanted);
+    all
+}
+
+/// `hits` followed by those of `more` not already in it, at most `wanted`.
+fn append_new(mut hits: Vec<Hit>, more: Vec<Hit>, wanted: usize) -> Vec<Hit> {
+    let seen: BTreeSet<(String, String)> = hits.iter().map(|h| (h.channel.clone(), h.resource.clone())).collect();
+    hits.extend(more.into_iter().filter(|h| !seen.contains(&(h.channel.clone(), h.resource.clone()))));
+    hits.truncate(wanted);
+    hits
+}
+
+fn run(searcher: &Searcher, f: &Fields, query: &dyn Query, wanted: usize) -> Result<Vec<Hit>, SearchError> {
     let top = searcher
-        .search(&query, &TopDocs::with_limit(wanted).order_by_score())
+        .search(query, &TopDocs::with_limit(wanted).order_by_score())
         .map_err(|source| SearchError::Index { action: "search", source })?;
     top.into_iter().map(|(score, address)| hit(searcher, f, score, address)).collect()
 }

@@ -5,3 +5,4 @@
 mod export;
 mod fixture;
 mod import;
+mod recommend;

@@ -6,7 +6,7 @@ use content::manifest::ResourceKind;
 use search::{ResourceDoc, SearchQuery};
 
 /// Bump when the generator changes, so cached indexes are rebuilt.
-pub(crate) const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 2;
 
 /// (subject code, Chinese name, share of the catalogue in percent, grades, topics as (zh, en)).
 type Subject = (&'static str, &'static str, u32, (u8, u8), &'static [(&'static str, &'static str)]);
@@ -261,6 +261,89 @@ const ZH_TALK: &[&str] = &[
     "好，我们继续",
 ];
 
+/// People, things and measures for the worked examples teachers talk through: they give the
+/// transcripts a long tail of words and numbers, as real ones have.
+const NAMES: &[(&str, &str)] = &[
+    ("小明", "Xiaoming"),
+    ("小红", "Xiaohong"),
+    ("小刚", "Xiaogang"),
+    ("小丽", "Xiaoli"),
+    ("王老师", "Ms Wang"),
+    ("李华", "Li Hua"),
+    ("张伟", "Zhang Wei"),
+    ("刘洋", "Liu Yang"),
+    ("陈静", "Chen Jing"),
+    ("赵磊", "Zhao Lei"),
+];
+
+const THINGS: &[(&str, &str)] = &[
+    ("苹果", "apples"),
+    ("铅笔", "pencils"),
+    ("书包", "schoolbags"),
+    ("自行车", "bicycles"),
+    ("小麦", "wheat"),
+    ("玉米", "maize"),
+    ("水稻", "rice"),
+    ("鸡蛋", "eggs"),
+    ("木块", "wooden blocks"),
+    ("铁球", "iron balls"),
+    ("电池", "batteries"),
+    ("灯泡", "light bulbs"),
+    ("烧杯", "beakers"),
+    ("试管", "test tubes"),
+    ("蜡烛", "candles"),
+    ("绳子", "ropes"),
+    ("弹簧", "springs"),
+    ("小车", "trolleys"),
+    ("水箱", "water tanks"),
+    ("果树", "fruit trees"),
+    ("羊", "sheep"),
+    ("鸡", "chickens"),
+    ("鱼", "fish"),
+    ("树叶", "leaves"),
+    ("种子", "seeds"),
+    ("石头", "stones"),
+    ("课本", "textbooks"),
+    ("作业本", "exercise books"),
+    ("篮球", "basketballs"),
+    ("跳绳", "skipping ropes"),
+    ("蔬菜", "vegetables"),
+    ("西瓜", "watermelons"),
+    ("茶叶", "tea leaves"),
+    ("砖块", "bricks"),
+    ("木板", "planks"),
+];
+
+const MEASURES: &[(&str, &str, &str, &str)] = &[
+    ("长", "厘米", "length", "centimetres"),
+    ("宽", "米", "width", "metres"),
+    ("高", "分米", "height", "decimetres"),
+    ("质量", "千克", "mass", "kilograms"),
+    ("价格", "元", "price", "yuan"),
+    ("速度", "千米每时", "speed", "km per hour"),
+    ("温度", "摄氏度", "temperature", "degrees Celsius"),
+    ("体积", "立方厘米", "volume", "cubic centimetres"),
+    ("时间", "秒", "time", "seconds"),
+    ("电压", "伏", "voltage", "volts"),
+    ("面积", "平方米", "area", "square metres"),
+];
+
+/// A worked example in Chinese and English: names, things and numbers vary freely.
+fn example(rng: &mut Rng) -> (String, String) {
+    let (name_zh, name_en) = *rng.pick(NAMES);
+    let (thing_zh, thing_en) = *rng.pick(THINGS);
+    let (m_zh, u_zh, m_en, u_en) = *rng.pick(MEASURES);
+    let (a, b) = (1 + rng.below(999), 1 + rng.below(99));
+    match rng.below(3) {
+        0 => (
+            format!("例如{name_zh}有{a}个{thing_zh}，又买了{b}个"),
+            format!("for example {name_en} has {a} {thing_en} and buys {b} more"),
+        ),
+        1 => (format!("{thing_zh}的{m_zh}是{a}{u_zh}"), format!("the {m_en} of the {thing_en} is {a} {u_en}")),
+        _ => (format!("{name_zh}测得{m_zh}为{a}.{b}{u_zh}"), format!("{name_en} measured a {m_en} of {a}.{b} {u_en}")),
+    }
+}
+
 const EN_SENTENCES: &[&str] = &[
     "This lesson explains {t} with everyday examples.",
     "Students practise {t} through {a}.",
@@ -395,11 +478,13 @@ pub(crate) fn doc(i: usize) -> ResourceDoc {
             .collect::<Vec<_>>()
             .join("");
         if spoken {
-            d.transcript_zh = (0..4 + rng.below(6))
-                .map(|_| fill(rng.pick::<&str>(ZH_TALK), topic_zh, aspect_zh, grade))
-                .collect::<Vec<_>>()
-                .join("，")
-                + "。";
+            let mut talk: Vec<String> =
+                (0..8 + rng.below(16)).map(|_| fill(rng.pick::<&str>(ZH_TALK), topic_zh, aspect_zh, grade)).collect();
+            for _ in 0..2 + rng.below(5) {
+                let at = rng.below(talk.len() + 1);
+                talk.insert(at, example(&mut rng).0);
+            }
+            d.transcript_zh = talk.join("，") + "。";
         }
     }
     if en {
@@ -413,11 +498,13 @@ pub(crate) fn doc(i: usize) -> ResourceDoc {
             .collect::<Vec<_>>()
             .join(" ");
         if spoken {
-            d.transcript_en = (0..4 + rng.below(6))
-                .map(|_| fill(rng.pick::<&str>(EN_TALK), topic_en, aspect_en, grade))
-                .collect::<Vec<_>>()
-                .join(", ")
-                + ".";
+            let mut talk: Vec<String> =
+                (0..8 + rng.below(16)).map(|_| fill(rng.pick::<&str>(EN_TALK), topic_en, aspect_en, grade)).collect();
+            for _ in 0..2 + rng.below(5) {
+                let at = rng.below(talk.len() + 1);
+                talk.insert(at, example(&mut rng).1);
+            }
+            d.transcript_en = talk.join(", ") + ".";
         }
     }
     if i.is_multiple_of(NEEDLE_EVERY) {

@@ -44,9 +44,11 @@ fn index(dir: &Path, n_docs: usize) -> SearchIndex {
     let marker = dir.join("inkstone-bench.txt");
     let wanted = format!("generator={} docs={n_docs}\n", corpus::VERSION);
     if std::fs::read_to_string(&marker).ok().as_deref() == Some(wanted.as_str()) {
-        let index = SearchIndex::open_or_create(dir).expect("the cached index opens");
-        println!("reusing the index in {} ({} docs, {} MB)", dir.display(), index.num_docs(), dir_bytes(dir) >> 20);
-        return index;
+        // An index written by an older schema fails to open and is rebuilt.
+        if let Ok(index) = SearchIndex::open_or_create(dir) {
+            println!("reusing the index in {} ({} docs, {} MB)", dir.display(), index.num_docs(), dir_bytes(dir) >> 20);
+            return index;
+        }
     }
     if dir.exists() {
         std::fs::remove_dir_all(dir).expect("the stale index folder can be removed");
@@ -54,15 +56,31 @@ fn index(dir: &Path, n_docs: usize) -> SearchIndex {
     let started = Instant::now();
     let index = SearchIndex::open_or_create(dir).expect("a new index");
     let indexer = index.indexer(2, 600_000_000).expect("an indexer");
+    let mut text_bytes = 0;
     for i in 0..n_docs {
-        indexer.add(&corpus::doc(i)).expect("a document is added");
+        let doc = corpus::doc(i);
+        text_bytes += [
+            &doc.title_zh,
+            &doc.title_en,
+            &doc.description_zh,
+            &doc.description_en,
+            &doc.transcript_zh,
+            &doc.transcript_en,
+        ]
+        .iter()
+        .map(|t| t.len())
+        .sum::<usize>();
+        indexer.add(&doc).expect("a document is added");
     }
     let added = started.elapsed();
     indexer.commit_and_merge().expect("commit and merge");
     let built = started.elapsed();
     std::fs::write(&marker, wanted).expect("the marker is written");
     println!(
-        "built {n_docs} docs in {:.1} s (adding {:.1} s, commit and merge to one segment {:.1} s); index {} MB on disk",
+        "built {n_docs} docs ({} MB of text, {} bytes a document) in {:.1} s (adding {:.1} s, commit and merge to \
+         one segment {:.1} s); index {} MB on disk",
+        text_bytes >> 20,
+        text_bytes / n_docs.max(1),
         built.as_secs_f64(),
         added.as_secs_f64(),
         (built - added).as_secs_f64(),
