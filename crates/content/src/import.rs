@@ -53,6 +53,9 @@ pub enum ImportKind {
     Extend,
     /// The same version and selection: nothing to do.
     UpToDate,
+    /// The same version and selection, but files the store should have are missing (deleted
+    /// or lost): they are copied again.
+    Repair,
 }
 
 /// A blob an import must copy.
@@ -125,6 +128,7 @@ pub fn plan_import(
             } else if old.channel().manifest_hash() != channel.manifest_hash() {
                 return Err(ContentError::VersionConflict { channel: id, version: new_version });
             } else if selection.resolve_lenient(manifest) == *old.units() {
+                // Same content and units: nothing to do, unless files went missing (see below).
                 (ImportKind::UpToDate, old.selection().clone())
             } else {
                 (ImportKind::Extend, selection)
@@ -143,6 +147,7 @@ pub fn plan_import(
             fetch.push(BlobNeed { hash, size });
         }
     }
+    let kind = if kind == ImportKind::UpToDate && !fetch.is_empty() { ImportKind::Repair } else { kind };
     let bytes_to_fetch = fetch.iter().map(|b| b.size).sum();
     let plan = ImportPlan { installed, replaces: previous, kind, fetch, bytes_to_fetch, bytes_reused };
     plan.check_space(store)?;

@@ -28,6 +28,10 @@ pub enum SearchError {
         #[source]
         source: tantivy::TantivyError,
     },
+    #[error(
+        "resource {resource:?} of channel {channel:?} cannot be indexed: ids must be non-empty and a channel id has no '/'"
+    )]
+    InvalidDoc { channel: String, resource: String },
     #[error("the search index holds a document without a key: it is damaged; delete it to rebuild")]
     Damaged,
 }

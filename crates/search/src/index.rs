@@ -145,6 +145,10 @@ impl std::fmt::Debug for Indexer<'_> {
 impl Indexer<'_> {
     /// Adds a resource (after a [`Indexer::remove_channel`] of its channel, to avoid duplicates).
     pub fn add(&self, doc: &ResourceDoc) -> Result<(), SearchError> {
+        if doc.channel.is_empty() || doc.channel.contains('/') || doc.resource.is_empty() {
+            // Hits are read back from `channel/resource`.
+            return Err(SearchError::InvalidDoc { channel: doc.channel.clone(), resource: doc.resource.clone() });
+        }
         let f = &self.index.fields;
         let mut d = TantivyDocument::new();
         d.add_text(f.key, format!("{}/{}", doc.channel, doc.resource));

@@ -4,6 +4,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use ed25519_dalek::SigningKey;
+use proptest::prelude::*;
 
 use super::*;
 use crate::manifest::tests::SAMPLE;
@@ -119,4 +120,27 @@ fn publisher_keys_read_back_from_base64_and_reject_junk() {
     assert_eq!(PublisherKey::parse(&k.to_base64()).unwrap(), k);
     assert!(PublisherKey::parse("not a key").is_err());
     assert!(PublisherKey::parse(&STANDARD.encode([1u8; 31])).is_err());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_damaged_envelope_is_an_error_never_a_panic(at in any::<prop::sample::Index>(), byte in any::<u8>()) {
+        let mut envelope = signed_sample();
+        let i = at.index(envelope.len());
+        let changed = envelope[i] != byte;
+        envelope[i] = byte;
+        let verified = VerifiedChannel::verify(&envelope, &trusting(1));
+        // Only a change JSON reads the same way (such as an escape) may still verify.
+        if changed && let Ok(v) = verified {
+            prop_assert_eq!(v.manifest_hash(), VerifiedChannel::verify(&signed_sample(), &trusting(1)).unwrap().manifest_hash());
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_are_an_error_never_a_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        prop_assert!(VerifiedChannel::verify(&bytes, &trusting(1)).is_err());
+        prop_assert!(Manifest::from_json(&bytes).is_err());
+    }
 }

@@ -275,3 +275,15 @@ fn an_installed_record_rebuilds_from_what_the_server_stored() {
     assert_eq!(rebuilt, installed);
     assert_eq!(rebuilt.blobs(), installed.blobs());
 }
+
+#[test]
+fn importing_again_restores_files_the_store_lost() {
+    let mut hub = hub_folder(&channel(1), 1);
+    let mut store = MemoryStore::with_quota(BIG);
+    import(&mut hub, &mut store, &Selection::All).unwrap();
+    let lost = content::hash::ContentHash::of(&blob("g2-items", 200));
+    store.remove_blob(&lost).unwrap();
+    let report = import(&mut hub, &mut store, &Selection::All).unwrap();
+    assert_eq!((report.kind, report.blobs_fetched), (ImportKind::Repair, 1));
+    assert!(store.has_blob(&lost).unwrap());
+}

@@ -255,3 +255,12 @@ fn documents_come_from_a_channels_selected_units() {
         .assert_eq(&format!("{docs:?}"));
     assert!(ResourceDoc::from_manifest(&manifest, |u| u.as_str() == "u2").is_empty());
 }
+
+#[test]
+fn a_document_whose_ids_cannot_be_read_back_is_refused() {
+    let index = SearchIndex::in_memory().unwrap();
+    let indexer = index.indexer(1, 15_000_000).unwrap();
+    let mut bad = library().remove(0);
+    bad.channel = "a/b".into();
+    assert!(matches!(indexer.add(&bad), Err(SearchError::InvalidDoc { .. })));
+}
