@@ -97,7 +97,8 @@ pub struct ImportReport {
 /// one; a version older than the installed one (replay); a different manifest under the
 /// installed version number; courses or units the channel lacks; and new files that do not fit
 /// in [`ContentStore::available_bytes`]. The new selection is the requested one plus whatever
-/// was installed before.
+/// was installed before. An empty selection of a new channel installs its manifest alone, so a
+/// school can browse a channel before choosing units.
 pub fn plan_import(
     channel: VerifiedChannel,
     requested: &Selection,
