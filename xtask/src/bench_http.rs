@@ -24,6 +24,9 @@ use serde_json::{Value, json};
 
 use crate::postgres::Postgres;
 
+#[cfg(test)]
+mod tests;
+
 /// The password of every demo account (`app::demo::DEMO_PASSWORD`).
 const DEMO_PASSWORD: &str = "inkstone-demo";
 const SESSION_COOKIE: &str = "inkstone_session";
