@@ -20,7 +20,22 @@ const DOMAIN: &[&str] = &[
     "guardrails",
 ];
 /// Crates (internal and external) a domain crate must never reach, directly or not.
-const IO: &[&str] = &["store", "app", "server", "cli", "tokio", "sqlx", "axum", "hyper", "reqwest", "tantivy"];
+const IO: &[&str] = &[
+    "store",
+    "app",
+    "server",
+    "cli",
+    "inference",
+    "search",
+    "evaluation",
+    "tokio",
+    "sqlx",
+    "axum",
+    "hyper",
+    "reqwest",
+    "ureq",
+    "tantivy",
+];
 
 pub(crate) fn run(root: &Path) -> anyhow::Result<()> {
     let mut problems = Vec::new();
