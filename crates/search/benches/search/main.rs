@@ -12,6 +12,7 @@
 //! cargo bench -p search --bench search`
 // Printing the figures is this bench's job.
 #![allow(clippy::print_stdout)]
+#![allow(clippy::disallowed_methods, reason = "a bench reads its size and index folder from the environment")]
 
 mod corpus;
 
