@@ -104,6 +104,18 @@ const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$xYkR9zFhNw2Hh5zV8p4q0yU1dX1mG3eY3nF7wW3b8kE";
 
 impl App {
+    /// Runs password work off the async threads, at most one hash per core at a time. The permit
+    /// is taken before the work starts, so a request cancelled while waiting never hashes.
+    async fn hashing<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+        let permit = self.hashing.clone().acquire_owned().await.map_err(Error::internal)?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        })
+        .await
+        .map_err(Error::internal)
+    }
+
     /// Signs a person in. Wrong usernames and passwords get the same error and take the same time;
     /// repeated failures are throttled per username and per client.
     pub async fn login(&self, req: LoginRequest) -> Result<SignedIn> {
@@ -124,15 +136,15 @@ impl App {
             _ => (None, None),
         };
         let password = req.password.clone();
-        let ok = tokio::task::spawn_blocking(move || match hash {
-            Some(h) => verify_password(&password, &h),
-            None => {
-                verify_password(&password, DUMMY_HASH);
-                false
-            }
-        })
-        .await
-        .map_err(Error::internal)?;
+        let ok = self
+            .hashing(move || match hash {
+                Some(h) => verify_password(&password, &h),
+                None => {
+                    verify_password(&password, DUMMY_HASH);
+                    false
+                }
+            })
+            .await?;
         let Some(person) = person.filter(|_| ok) else {
             self.throttle.lock().map_err(|_| Error::internal(anyhow::anyhow!("throttle lock poisoned")))?.fail(
                 &req.username,
@@ -291,14 +303,14 @@ impl App {
         let (current, new) = (current.to_owned(), new.to_owned());
         let old_hash = creds.password_hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
         let cost = self.config.password_cost;
-        let hashed = tokio::task::spawn_blocking(move || {
-            if !verify_password(&current, &old_hash) {
-                return Err(Error::User(UserError::BadCredentials));
-            }
-            hash_password(&new, cost)
-        })
-        .await
-        .map_err(Error::internal)??;
+        let hashed = self
+            .hashing(move || {
+                if !verify_password(&current, &old_hash) {
+                    return Err(Error::User(UserError::BadCredentials));
+                }
+                hash_password(&new, cost)
+            })
+            .await??;
         let mut tx = self.store.write().await?;
         store::people::set_password_hash(&mut tx, actor.person(), &hashed, self.now()).await?;
         store::auth::delete_sessions_of(&mut tx, actor.person()).await?;
@@ -320,8 +332,7 @@ impl App {
         drop(conn);
         let new = new.to_owned();
         let cost = self.config.password_cost;
-        let hashed =
-            tokio::task::spawn_blocking(move || hash_password(&new, cost)).await.map_err(Error::internal)??;
+        let hashed = self.hashing(move || hash_password(&new, cost)).await??;
         let mut tx = self.store.write().await?;
         store::people::set_password_hash(&mut tx, &creds.person, &hashed, self.now()).await?;
         store::auth::delete_sessions_of(&mut tx, &creds.person).await?;

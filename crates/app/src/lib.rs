@@ -82,6 +82,9 @@ pub struct App {
     config: Arc<AppConfig>,
     throttle: Arc<Mutex<LoginThrottle>>,
     models: Arc<learning::ModelCache>,
+    /// Password hashes running at once (one per core): argon2id takes 19 MiB each, and a hash
+    /// whose client gave up must not keep piling up (seen at 10 GB under a login flood).
+    hashing: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for App {
@@ -107,6 +110,7 @@ impl App {
             config: Arc::new(config),
             throttle: Arc::new(Mutex::new(throttle)),
             models: Arc::new(learning::ModelCache::default()),
+            hashing: Arc::new(tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))),
         }
     }
 
