@@ -364,7 +364,7 @@ impl App {
         // Read, update and write the state under the write lock, so two answers at once cannot
         // overwrite each other's update.
         let mut tx = self.store.write().await?;
-        let mut state = match store::learning::learner_state(&mut tx, student, &subject_id).await? {
+        let mut state = match store::learning::learner_state_for_update(&mut tx, student, &subject_id).await? {
             Some(blob) => LearnerState::from_blob(&blob).unwrap_or_else(|_| subject.model.new_learner()),
             None => subject.model.new_learner(),
         };

@@ -4,7 +4,7 @@
 use base::{PersonId, Timestamp};
 
 use crate::rows::{parse_id, split_list, ts};
-use crate::{Connection, Result};
+use crate::{Connection, Db, Result, Tx};
 
 /// A subject with its graph and fitted model.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,6 +154,20 @@ pub async fn learner_state(conn: &mut impl Connection, student: &PersonId, subje
     let row: Option<(Vec<u8>,)> = on!(conn, c => sqlx::query_as(
         "SELECT state FROM learner_states WHERE student_id = $1 AND subject_id = $2").bind(student.as_str()).bind(subject).fetch_optional(&mut *c).await)?;
     Ok(row.map(|(s,)| s))
+}
+
+/// A learner's state read inside a write transaction, held until the transaction ends, so
+/// two answers at once cannot both start from the same state and lose one update. SQLite's
+/// `BEGIN IMMEDIATE` already serialises writers; PostgreSQL takes a transaction-scoped
+/// advisory lock on the (student, subject) pair, which also covers a state not yet stored.
+pub async fn learner_state_for_update(tx: &mut Tx, student: &PersonId, subject: &str) -> Result<Option<Vec<u8>>> {
+    if let Db::Postgres(c) = tx.db() {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(format!("learner_state/{student}/{subject}"))
+            .execute(&mut *c)
+            .await?;
+    }
+    learner_state(tx, student, subject).await
 }
 
 /// The states of several learners in a subject, as (student, state).

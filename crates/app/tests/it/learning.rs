@@ -154,13 +154,17 @@ store_test!(answers_at_the_same_time_are_both_kept, |db| {
         learning::learner::LearnerState::from_blob(&blob).unwrap().n_answers()
     };
     let before = state_answers().await;
-    let (a, b) = tokio::join!(
-        app.answer_practice(&me, &student, next[0].item.as_str(), "1"),
-        app.answer_practice(&me, &student, next[1].item.as_str(), "2")
-    );
-    a.unwrap();
-    b.unwrap();
-    assert_eq!(state_answers().await, before + 2, "neither update overwrote the other");
+    // Eight answers at once, so a lost update shows on every run rather than now and then.
+    let mut answers = tokio::task::JoinSet::new();
+    for i in 0..8 {
+        let (app, me, student) = (app.clone(), me.clone(), student.clone());
+        let item = next[i % 2].item.to_string();
+        answers.spawn(async move { app.answer_practice(&me, &student, &item, &i.to_string()).await.map(|_| ()) });
+    }
+    while let Some(done) = answers.join_next().await {
+        done.unwrap().unwrap();
+    }
+    assert_eq!(state_answers().await, before + 8, "no update overwrote another");
 });
 
 store_test!(the_operator_refits_a_subject_from_its_answers, |db| {
