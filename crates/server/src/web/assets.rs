@@ -70,9 +70,3 @@ pub(crate) async fn serve(Path(file): Path<String>, headers: HeaderMap) -> Respo
     }
     (common, [(header::CONTENT_TYPE, asset.content_type)], asset.body).into_response()
 }
-
-/// Every embedded file, for the size tests.
-#[cfg(test)]
-pub(crate) fn all() -> &'static [Asset] {
-    &ASSETS
-}

@@ -217,9 +217,14 @@ const SECTIONS: [(&str, &str, &[Role]); 6] = [
     ("nav-admin", "/admin", &[Role::SchoolAdmin, Role::CountyAdmin, Role::ProvinceAdmin, Role::NationalAdmin]),
 ];
 
-/// The first section a signed-in person lands on.
+/// The section a signed-in person lands on: the widest duty they hold (an administrator who
+/// also teaches lands on the administration pages).
 pub(crate) fn home_of(visitor: &Visitor) -> &'static str {
-    SECTIONS.iter().find(|(_, _, roles)| visitor.has_role(roles)).map_or("/learn", |(_, href, _)| href)
+    const LANDINGS: [&str; 4] = ["/admin", "/teach", "/family", "/learn"];
+    LANDINGS
+        .iter()
+        .find(|href| SECTIONS.iter().any(|(_, h, roles)| h == *href && visitor.has_role(roles)))
+        .map_or("/learn", |href| href)
 }
 
 impl Chrome {
