@@ -4,6 +4,7 @@
 
 mod api;
 mod bad_input;
+mod web;
 
 use std::sync::Arc;
 
