@@ -5,9 +5,11 @@
 //! - `tidy`: dependencies point down (domain crates never reach I/O crates) and every crate and
 //!   module opens with a `//!` line.
 //! - `postgres`: starts a throwaway PostgreSQL from the system's packages and prints its URL.
+//! - `bench-http`: the HTTP benchmark (wrk against a demo school, on SQLite and PostgreSQL).
 
 #![allow(clippy::print_stdout, clippy::disallowed_methods)]
 
+mod bench_http;
 mod postgres;
 mod tidy;
 
@@ -24,6 +26,7 @@ fn main() -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("ci") => ci(&root),
         Some("tidy") => tidy::run(&root),
+        Some("bench-http") => bench_http::run(&root, &args[1..]),
         Some("postgres") => {
             let pg = postgres::Postgres::start()?;
             println!("export TEST_POSTGRES_URL={}", pg.url);
@@ -35,7 +38,7 @@ fn main() -> anyhow::Result<()> {
             pg.keep();
             Ok(())
         }
-        _ => bail!("usage: cargo xtask <ci|tidy|postgres>"),
+        _ => bail!("usage: cargo xtask <ci|tidy|postgres|bench-http>"),
     }
 }
 

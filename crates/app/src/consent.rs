@@ -69,6 +69,10 @@ impl App {
         let by = caller.actor().map_or_else(|| student.clone(), |a| a.person().clone());
         let mut tx = self.store.write().await?;
         let n = store::history::withdraw_consent(&mut tx, student, purpose, &by, self.now()).await?;
+        if purpose == Purpose::AdaptiveLearning {
+            // Processing stops: the learner model built from the student's answers is erased.
+            store::learning::delete_learner_states(&mut tx, student).await?;
+        }
         let entry = self.audit_entry(
             caller,
             "withdraw-consent",

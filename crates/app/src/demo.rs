@@ -410,6 +410,8 @@ impl App {
         // Students, each with a guardian (about one family in twenty has two children here).
         progress(DemoProgress { step: "writing students", done: 0, total: size.students as u64 });
         let mut students: Vec<(Person, usize)> = Vec::new();
+        // Students whose families agreed to adaptive learning, with their grade index.
+        let mut practising: Vec<(PersonId, usize)> = Vec::new();
         let mut guardians: Vec<Person> = Vec::new();
         for s in 0..size.students {
             let (gi, class) = &classes[s * classes.len() / size.students.max(1)];
@@ -512,6 +514,7 @@ impl App {
                     withdrawn_by: None,
                 };
                 store::history::insert_consent(&mut tx, &consent).await?;
+                practising.push((p.id.clone(), *gi));
             }
             students.push((p, classes.iter().position(|(_, c)| c.id == class.id).unwrap_or(0)));
             if s % 100 == 0 {
@@ -667,6 +670,8 @@ impl App {
         self.audit_in(&mut tx, vec![entry]).await?;
         tx.commit().await?;
         let _ = admin;
+        progress(DemoProgress { step: "practice history", done: 0, total: 1 });
+        self.demo_learning(caller, &practising, current_term.start).await?;
         Ok(DemoSchool {
             school: school.id,
             school_name: school_name.to_owned(),
@@ -677,6 +682,72 @@ impl App {
             logins,
         })
     }
+}
+
+impl App {
+    /// Installs the built-in junior-secondary maths curriculum with generated items, and gives
+    /// the students who practise a simulated history since `start` (answers and model states).
+    async fn demo_learning(&self, caller: &Caller, practising: &[(PersonId, usize)], start: Date) -> Result<()> {
+        let graph = learning::graph::junior_secondary_maths();
+        let items = crate::learning::demo_items(&graph);
+        self.install_subject(caller, &graph, &items).await?;
+        let subject = self.subject_model(&graph.subject).await?;
+        // Each grade practises the items of its own grade and earlier ones.
+        let grade_of = |kp: &learning::graph::KpId| graph.kp_index(kp).and_then(|i| graph.kps()[i as usize].grade);
+        let specs_by_grade: Vec<Vec<learning::learner::ItemSpec>> = (0..3)
+            .map(|gi| {
+                items
+                    .iter()
+                    .filter(|(_, spec)| spec.kps.iter().all(|kp| grade_of(kp).is_none_or(|g| usize::from(g) <= 7 + gi)))
+                    .map(|(_, spec)| spec.clone())
+                    .collect()
+            })
+            .collect();
+        let now = self.now();
+        let history = crate::learning::demo_history(
+            &subject.model,
+            &subject.graph,
+            &specs_by_grade,
+            practising,
+            Timestamp::from_millis(start_millis(start)),
+            now,
+        );
+        let mut tx = self.store.write().await?;
+        let mut answers = Vec::new();
+        for (student, log, state) in &history {
+            for a in log {
+                answers.push(store::learning::Answer {
+                    id: crate::new_id(),
+                    student: student.clone(),
+                    item: a.item.to_string(),
+                    subject: Some(graph.subject.clone()),
+                    response: String::new(),
+                    correct: a.correct,
+                    predicted: None,
+                    context: "practice (simulated demo history)".into(),
+                    at: a.at,
+                });
+            }
+            store::learning::save_learner_state(
+                &mut tx,
+                student,
+                &graph.subject,
+                &state.to_blob(),
+                i64::from(state.n_answers()),
+                now,
+            )
+            .await?;
+        }
+        store::learning::insert_answers(&mut tx, &answers).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// 08:00 UTC on `d`, in milliseconds since the epoch.
+fn start_millis(d: Date) -> i64 {
+    let epoch = Date::from_ymd(1970, 1, 1).map_or(0, |e| e.days_until(d));
+    epoch * 86_400_000 + 8 * 3_600_000
 }
 
 /// Hashes the demo password `n` times with fresh salts, on every core.

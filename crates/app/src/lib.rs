@@ -20,6 +20,7 @@ mod throttle;
 pub mod backup;
 pub mod consent;
 pub mod demo;
+pub mod learning;
 pub mod records_api;
 pub mod roster;
 pub mod transfer;
@@ -80,6 +81,7 @@ pub struct App {
     clock: Arc<dyn Clock>,
     config: Arc<AppConfig>,
     throttle: Arc<Mutex<LoginThrottle>>,
+    models: Arc<learning::ModelCache>,
 }
 
 impl std::fmt::Debug for App {
@@ -99,7 +101,13 @@ impl App {
             config.login_failures_per_client,
             config.login_window_seconds * 1000,
         );
-        Self { store, clock, config: Arc::new(config), throttle: Arc::new(Mutex::new(throttle)) }
+        Self {
+            store,
+            clock,
+            config: Arc::new(config),
+            throttle: Arc::new(Mutex::new(throttle)),
+            models: Arc::new(learning::ModelCache::default()),
+        }
     }
 
     /// The store, for the few callers (benchmarks, tests) that need it directly.

@@ -56,7 +56,10 @@ pub fn run(dir: &Path, progress: &mut dyn FnMut(Progress<'_>)) -> anyhow::Result
         let report = match name {
             "math-equivalence" => Some(math::run(name, &path, progress)),
             "chinese-normalisation" => Some(chinese::run(name, &path, progress)),
-            _ => text::run_dataset(name, &path, progress),
+            _ => text::run_dataset(name, &path, &mut |step: &str| {
+                // The free-text runners report steps, not counts: show each as a one-step bar.
+                progress(Progress { dataset: step, done: 0, total: 1 });
+            }),
         };
         match report {
             Some(r) => reports.push(r?),

@@ -848,3 +848,229 @@ pub(crate) struct TransferImportQuery {
     /// The receiving school's id.
     pub school: String,
 }
+
+// ----- Adaptive learning -----
+
+/// A knowledge point.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct KpDto {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub grade: Option<u8>,
+}
+
+impl From<&app::learning::KpNames> for KpDto {
+    fn from(k: &app::learning::KpNames) -> Self {
+        Self { id: k.kp.to_string(), name_zh: k.name_zh.clone(), name_en: k.name_en.clone(), grade: k.grade }
+    }
+}
+
+/// Why an item is recommended: structured, with the standard wording in both languages.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ReasonDto {
+    /// pinned, review, continue, ready or start.
+    pub kind: &'static str,
+    pub text_zh: String,
+    pub text_en: String,
+    pub note: Option<String>,
+    pub days_since_last: Option<u32>,
+    pub recall: Option<f32>,
+    pub mastery: Option<f32>,
+    pub prerequisites_mastered: Vec<String>,
+}
+
+/// A recommended practice item.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct PracticeItemDto {
+    pub item_id: String,
+    pub stem_zh: Option<String>,
+    pub stem_en: Option<String>,
+    pub kp: KpDto,
+    pub reason: ReasonDto,
+    pub predicted_success: f32,
+}
+
+impl PracticeItemDto {
+    pub(crate) fn new(
+        p: &app::learning::PracticeItem,
+        kp_name: &dyn Fn(&learning::graph::KpId, bool) -> String,
+    ) -> Self {
+        use learning::next_step::{Lang, Reason};
+        let r = &p.reason;
+        let (kind, note, days, recall, mastery, prereqs) = match r {
+            Reason::Pinned { note } => ("pinned", note.clone(), None, None, None, vec![]),
+            Reason::Review { days_since_last, recall } => {
+                ("review", None, Some(*days_since_last), Some(*recall), None, vec![])
+            }
+            Reason::Continue { mastery } => ("continue", None, None, None, Some(*mastery), vec![]),
+            Reason::Ready { prerequisites_mastered } => {
+                ("ready", None, None, None, None, prerequisites_mastered.iter().map(ToString::to_string).collect())
+            }
+            Reason::Start => ("start", None, None, None, None, vec![]),
+        };
+        Self {
+            item_id: p.item.to_string(),
+            stem_zh: p.stem_zh.clone(),
+            stem_en: p.stem_en.clone(),
+            kp: (&p.kp).into(),
+            reason: ReasonDto {
+                kind,
+                text_zh: r.render(Lang::ZhCn, &|k| kp_name(k, true)),
+                text_en: r.render(Lang::En, &|k| kp_name(k, false)),
+                note,
+                days_since_last: days,
+                recall,
+                mastery,
+                prerequisites_mastered: prereqs,
+            },
+            predicted_success: p.predicted_success,
+        }
+    }
+}
+
+/// The outcome of a practice answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct AnswerResultDto {
+    pub correct: bool,
+    pub expected: String,
+    pub feedback: Vec<String>,
+    pub mastery: Vec<KpMasteryChangeDto>,
+    pub next: Vec<PracticeItemDto>,
+}
+
+/// A knowledge point's mastery after an answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct KpMasteryChangeDto {
+    pub kp: KpDto,
+    pub mastery: f32,
+}
+
+/// A row of a mastery map.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct MasteryRowDto {
+    pub kp: KpDto,
+    pub mastery: f32,
+    /// locked, not_started, learning or mastered.
+    pub status: &'static str,
+    pub answers: u32,
+    pub recall: Option<f32>,
+    pub review_due: Option<String>,
+}
+
+impl From<&app::learning::MasteryRow> for MasteryRowDto {
+    fn from(r: &app::learning::MasteryRow) -> Self {
+        use learning::learner::MasteryStatus;
+        Self {
+            kp: (&r.kp).into(),
+            mastery: r.entry.mastery,
+            status: match r.entry.status {
+                MasteryStatus::Locked => "locked",
+                MasteryStatus::NotStarted => "not_started",
+                MasteryStatus::Learning => "learning",
+                MasteryStatus::Mastered => "mastered",
+            },
+            answers: r.entry.answers,
+            recall: r.entry.recall,
+            review_due: r.entry.review_due.map(|t| t.to_rfc3339()),
+        }
+    }
+}
+
+/// A class's heat map.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct HeatMapDto {
+    pub students_included: usize,
+    pub students_without_consent: usize,
+    pub rows: Vec<HeatRowDto>,
+}
+
+/// One knowledge point across a class.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct HeatRowDto {
+    pub kp: KpDto,
+    pub mean_mastery: f32,
+    pub mastered: u32,
+    pub learning: u32,
+    pub struggling: u32,
+    pub not_started: u32,
+    pub reviews_due: u32,
+}
+
+impl From<&app::learning::ClassHeatMap> for HeatMapDto {
+    fn from(h: &app::learning::ClassHeatMap) -> Self {
+        Self {
+            students_included: h.students_included,
+            students_without_consent: h.students_without_consent,
+            rows: h
+                .rows
+                .iter()
+                .map(|r| HeatRowDto {
+                    kp: (&r.kp).into(),
+                    mean_mastery: r.heat.mean_mastery,
+                    mastered: r.heat.mastered,
+                    learning: r.heat.learning,
+                    struggling: r.heat.struggling,
+                    not_started: r.heat.not_started,
+                    reviews_due: r.heat.reviews_due,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A subject with a learner model.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct SubjectDto {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+}
+
+/// A practice answer.
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct AnswerBody {
+    pub item_id: String,
+    pub response: String,
+}
+
+/// Which subject, and how many items.
+#[derive(Debug, Deserialize, IntoParams)]
+pub(crate) struct SubjectQuery {
+    pub subject: String,
+    /// How many recommendations (1–20, default 5).
+    pub n: Option<usize>,
+}
+
+/// A teacher's plan: pins, skips and overrides, by knowledge-point and item id.
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct PlanBody {
+    #[serde(default)]
+    pub pinned_kps: Vec<PinBody>,
+    #[serde(default)]
+    pub pinned_items: Vec<PinBody>,
+    #[serde(default)]
+    pub skipped_kps: Vec<String>,
+    #[serde(default)]
+    pub marked_mastered: Vec<String>,
+    pub scope: Option<Vec<String>>,
+}
+
+/// A pinned knowledge point or item, with an optional note for the learner.
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct PinBody {
+    pub id: String,
+    pub note: Option<String>,
+}
+
+impl From<PlanBody> for app::learning::PlanFile {
+    fn from(p: PlanBody) -> Self {
+        Self {
+            pinned_kps: p.pinned_kps.into_iter().map(|x| (x.id, x.note)).collect(),
+            pinned_items: p.pinned_items.into_iter().map(|x| (x.id, x.note)).collect(),
+            skipped_kps: p.skipped_kps,
+            marked_mastered: p.marked_mastered,
+            scope: p.scope,
+        }
+    }
+}

@@ -2,6 +2,7 @@
 
 mod admin;
 mod classes;
+mod learning;
 mod session;
 mod students;
 
@@ -48,6 +49,13 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::audit_recent))
         .routes(routes!(admin::audit_verify))
         .routes(routes!(admin::public_key))
+        .routes(routes!(learning::subjects))
+        .routes(routes!(learning::next))
+        .routes(routes!(learning::answer))
+        .routes(routes!(learning::mastery))
+        .routes(routes!(learning::heatmap))
+        .routes(routes!(learning::class_plan))
+        .routes(routes!(learning::student_plan))
 }
 
 /// Upload endpoints, which take larger bodies.

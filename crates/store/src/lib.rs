@@ -31,6 +31,7 @@ pub mod coursework;
 pub mod facts;
 pub mod history;
 pub mod instance;
+pub mod learning;
 pub mod people;
 pub mod roster;
 pub mod teaching;

@@ -9,12 +9,20 @@ use sqlx::{PgPool, SqlitePool};
 use crate::{Error, Result};
 
 /// (version, description, SQLite text, PostgreSQL text). Append only: never edit a released entry.
-const MIGRATIONS: &[Entry] = &[(
-    1,
-    "records",
-    include_str!("../migrations/sqlite/0001_records.sql"),
-    include_str!("../migrations/postgres/0001_records.sql"),
-)];
+const MIGRATIONS: &[Entry] = &[
+    (
+        1,
+        "records",
+        include_str!("../migrations/sqlite/0001_records.sql"),
+        include_str!("../migrations/postgres/0001_records.sql"),
+    ),
+    (
+        2,
+        "learning",
+        include_str!("../migrations/sqlite/0002_learning.sql"),
+        include_str!("../migrations/postgres/0002_learning.sql"),
+    ),
+];
 
 type Entry = (i64, &'static str, &'static str, &'static str);
 

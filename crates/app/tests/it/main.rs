@@ -6,6 +6,7 @@ mod access_and_audit;
 mod backup;
 mod consent;
 mod demo;
+mod learning;
 mod login;
 mod roster;
 mod transfer;

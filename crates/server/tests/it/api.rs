@@ -192,3 +192,52 @@ store_test!(a_roster_zip_imports_and_a_bad_one_reports_every_problem, |db| {
     assert_eq!(junk.problem(), "roster-rejected");
     let _ = set;
 });
+
+store_test!(a_student_practises_and_the_teacher_sees_the_heat_map, |db| {
+    let mut c = Client::demo(&db).await;
+    // Find a student whose family agreed to adaptive learning (the demo asks about 60 % of them).
+    let mut chosen = None;
+    for i in 1..=10 {
+        let username = format!("student{i:04}");
+        let id = c.id_of(&username).await;
+        c.sign_in(&username).await;
+        let next = c.get(&format!("/api/students/{id}/practice?subject=maths-junior-secondary&n=2")).await;
+        if next.status == StatusCode::OK {
+            chosen = Some((id, next.json()));
+            break;
+        }
+        assert_eq!(next.problem(), "consent-required");
+        assert_eq!(next.json()["ask"], "guardian");
+    }
+    let (id, next) = chosen.expect("some demo student practises");
+    let item = next[0]["item_id"].as_str().unwrap().to_owned();
+    assert!(next[0]["reason"]["text_zh"].as_str().unwrap().chars().count() > 2);
+    let answered = c
+        .post_json(&format!("/api/students/{id}/practice/answers"), json!({ "item_id": item, "response": "42" }))
+        .await;
+    assert_eq!(answered.status, StatusCode::OK, "{}", String::from_utf8_lossy(&answered.body));
+    assert!(answered.json()["next"].as_array().is_some_and(|n| !n.is_empty()));
+    let map = c.get(&format!("/api/students/{id}/mastery?subject=maths-junior-secondary")).await;
+    assert_eq!(map.status, StatusCode::OK);
+    assert!(map.json().as_array().unwrap().len() > 100);
+    assert_eq!(c.get("/api/subjects").await.json()[0]["id"], "maths-junior-secondary");
+
+    c.sign_in("teacher01").await;
+    let class = c.get("/api/classes").await.json()[0]["id"].as_str().unwrap().to_owned();
+    let heat = c.get(&format!("/api/classes/{class}/heatmap?subject=maths-junior-secondary")).await;
+    assert_eq!(heat.status, StatusCode::OK);
+    assert_eq!(
+        heat.json()["students_included"].as_u64().unwrap() + heat.json()["students_without_consent"].as_u64().unwrap(),
+        10
+    );
+    let plan = c
+        .send(
+            Request::put(format!("/api/classes/{class}/plan?subject=maths-junior-secondary"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(r#"{"skipped_kps": ["not-a-kp"]}"#))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(plan.problem(), "invalid");
+    assert_eq!(c.get(&format!("/api/students/{id}/practice?subject=no-such-subject")).await.problem(), "not-found");
+});
