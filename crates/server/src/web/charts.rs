@@ -156,7 +156,9 @@ struct ColumnChart {
 pub(crate) fn score_bands(fractions: &[f64]) -> [usize; 5] {
     let mut bands = [0; 5];
     for f in fractions {
-        let idx = if *f < 0.6 { 0 } else { (((f - 0.6) * 10.0).floor() as usize + 1).min(4) };
+        // Tenths of the whole score, rounded down (with a tolerance, so 0.7 is 7 tenths, not 6.99..).
+        let tenths = (f * 10.0 + 1e-9).floor().max(0.0) as usize;
+        let idx = tenths.saturating_sub(5).min(4);
         bands[idx] += 1;
     }
     bands
@@ -277,6 +279,93 @@ pub(crate) fn completion(tr: &Tr, id: &str, title: &str, rows: &[Completion]) ->
         bar_x: f1(bar_x),
         full: f1(full),
         value_x: f1(bar_x + full + 8.0),
+    })
+}
+
+/// One tile of a tile map: a knowledge point, coloured by its class, with a tooltip.
+#[derive(Debug, Clone)]
+pub(crate) struct Tile {
+    /// The group it is drawn under (e.g. the grade), already localised.
+    pub(crate) group: String,
+    /// CSS class that colours it.
+    pub(crate) class: String,
+    /// Name and value, read by screen readers and shown on hover.
+    pub(crate) tip: String,
+    /// Drawn with a dot (e.g. someone is struggling).
+    pub(crate) mark: bool,
+}
+
+#[derive(Debug)]
+struct PlacedTile {
+    x: String,
+    y: String,
+    class: String,
+    tip: String,
+    mark: bool,
+    mark_x: String,
+    mark_y: String,
+}
+
+#[derive(Debug)]
+struct GroupLabel {
+    y: String,
+    label: String,
+}
+
+#[derive(Template)]
+#[template(path = "charts/tiles.svg")]
+struct TileChart {
+    id: String,
+    title: String,
+    desc: String,
+    height: String,
+    size: String,
+    groups: Vec<GroupLabel>,
+    tiles: Vec<PlacedTile>,
+}
+
+/// Tiles per row of a tile map.
+const TILES_PER_ROW: usize = 12;
+
+/// A tile map: one small square per knowledge point in curriculum order, grouped under labels,
+/// wrapping at twelve a row so that a hundred points fit a phone's screen.
+pub(crate) fn tile_map(id: &str, title: &str, desc: String, tiles: &[Tile]) -> Svg {
+    let pitch = (W - 4.0) / TILES_PER_ROW as f64;
+    let size = pitch - 6.0;
+    let label_h = 22.0;
+    let mut y = 0.0;
+    let mut groups = Vec::new();
+    let mut placed = Vec::new();
+    let mut idx = 0;
+    while idx < tiles.len() {
+        let group = &tiles[idx].group;
+        let n = tiles[idx..].iter().take_while(|t| &t.group == group).count();
+        groups.push(GroupLabel { y: f1(y + 16.0), label: group.clone() });
+        y += label_h;
+        for (k, t) in tiles[idx..idx + n].iter().enumerate() {
+            let (row, col) = (k / TILES_PER_ROW, k % TILES_PER_ROW);
+            let (x, ty) = (2.0 + pitch * col as f64, y + pitch * row as f64);
+            placed.push(PlacedTile {
+                x: f1(x),
+                y: f1(ty),
+                class: t.class.clone(),
+                tip: t.tip.clone(),
+                mark: t.mark,
+                mark_x: f1(x + size - 8.0),
+                mark_y: f1(ty + 8.0),
+            });
+        }
+        y += pitch * n.div_ceil(TILES_PER_ROW) as f64 + 6.0;
+        idx += n;
+    }
+    render(&TileChart {
+        id: id.to_owned(),
+        title: title.to_owned(),
+        desc,
+        height: f1(y.max(40.0)),
+        size: f1(size),
+        groups,
+        tiles: placed,
     })
 }
 

@@ -121,6 +121,7 @@ struct ChildPage {
     attendance: Vec<learner::AttendanceLine>,
     consents: Vec<ConsentState>,
     audit: Vec<AuditRow>,
+    mastery: super::practice::MasterySection,
 }
 
 /// Who did something, as a family would say it: "you", "a teacher", "the school's administrator".
@@ -189,6 +190,7 @@ pub(crate) async fn child(State(s): State<AppState>, signed: Signed, Path(studen
         attendance: learner::attendance_lines(&tr, &record.attendance),
         consents: consent_states(&tr, &record.consents),
         audit,
+        mastery: super::practice::mastery_section(&s, &signed, &student).await?,
     };
     Ok(render(&page))
 }

@@ -1,8 +1,6 @@
-//! The learner's pages: my classes with progress, my results over time, and the places where
-//! practice and reviews will appear.
+//! The learner's coursework pages: my classes with progress, and my results over time.
 
 use askama::Template;
-use axum::response::Response;
 use records::LineItemCategory;
 use store::views::LearnerClass;
 
@@ -203,33 +201,4 @@ pub(crate) async fn results(State(s): State<AppState>, signed: Signed) -> PageRe
         attendance: attendance_lines(&tr, &record.attendance),
     };
     Ok(render(&page))
-}
-
-#[derive(Template)]
-#[template(path = "learner/not_enabled.html")]
-struct NotEnabledPage {
-    c: Chrome,
-    lead: String,
-}
-
-// EXTENSION(learning): today's practice will call the learning use case that recommends items for
-// a learner (with its reasons), takes an answer and returns immediate feedback and hints. Until
-// `app` has it, the page says so instead of showing made-up items.
-/// Today's practice (not enabled on this server yet).
-pub(crate) async fn practice(signed: Signed) -> Response {
-    let tr = signed.visitor.tr();
-    render(&NotEnabledPage {
-        c: Chrome::new(&signed.visitor, tr.t("practice-title")),
-        lead: tr.t("practice-not-enabled"),
-    })
-}
-
-// EXTENSION(learning): my reviews will list the spaced-review items due today from the learning use case.
-/// My reviews (not enabled on this server yet).
-pub(crate) async fn reviews(signed: Signed) -> Response {
-    let tr = signed.visitor.tr();
-    render(&NotEnabledPage {
-        c: Chrome::new(&signed.visitor, tr.t("reviews-title")),
-        lead: tr.t("reviews-not-enabled"),
-    })
 }

@@ -8,8 +8,8 @@
 //! embedded, served under content-hashed names and cached for a year; HTML is never cached (shared
 //! classroom devices) and is compressed on the wire.
 //!
-//! Extension points for the learning and grading use cases are marked `EXTENSION(learning)` and
-//! `EXTENSION(grading)`: the pages exist and say honestly that the feature is not enabled yet.
+//! Learners practise on the adaptive-learning use cases (`practice`); the grading queue is marked
+//! `EXTENSION(grading)` and says honestly that it is not enabled yet.
 
 // Handlers return early with a whole page (`Result<_, Response>`): the error *is* the response
 // the visitor sees, so boxing it would only add an allocation on the error path.
@@ -23,6 +23,7 @@ mod forms;
 mod i18n;
 mod learner;
 mod page;
+mod practice;
 mod session;
 mod teacher;
 
@@ -43,6 +44,7 @@ use crate::{AppState, ServerSettings};
 pub(crate) struct WebState {
     pub(crate) once: forms::OnceTokens,
     pub(crate) imports: admin::ImportOutcomes,
+    pub(crate) answers: practice::AnswerOutcomes,
 }
 
 /// What the browser may load: only this server's own files, no inline script.
@@ -62,8 +64,9 @@ pub(crate) fn router(settings: &ServerSettings) -> Router<AppState> {
         .route("/lang/{tag}", get(session::switch_language))
         .route("/learn", get(learner::classes))
         .route("/learn/results", get(learner::results))
-        .route("/learn/practice", get(learner::practice))
-        .route("/learn/reviews", get(learner::reviews))
+        .route("/learn/practice", get(practice::practice).post(practice::answer))
+        .route("/learn/mastery", get(practice::mastery))
+        .route("/learn/reviews", get(practice::reviews))
         .route("/teach", get(teacher::classes))
         .route("/teach/classes/{class}", get(teacher::dashboard))
         .route("/teach/classes/{class}/attendance", get(teacher::attendance_form).post(teacher::record_attendance))

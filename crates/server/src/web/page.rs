@@ -208,10 +208,12 @@ const NOTICES: [&str; 10] = [
 ];
 
 /// The sections each role opens, in the order of the navigation.
-const SECTIONS: [(&str, &str, &[Role]); 6] = [
+const SECTIONS: [(&str, &str, &[Role]); 8] = [
     ("nav-learn", "/learn", &[Role::Student]),
-    ("nav-results", "/learn/results", &[Role::Student]),
     ("nav-practice", "/learn/practice", &[Role::Student]),
+    ("nav-reviews", "/learn/reviews", &[Role::Student]),
+    ("nav-mastery", "/learn/mastery", &[Role::Student]),
+    ("nav-results", "/learn/results", &[Role::Student]),
     ("nav-family", "/family", &[Role::Guardian]),
     ("nav-teach", "/teach", &[Role::Teacher, Role::Aide, Role::Counselor, Role::SchoolAdmin]),
     ("nav-admin", "/admin", &[Role::SchoolAdmin, Role::CountyAdmin, Role::ProvinceAdmin, Role::NationalAdmin]),

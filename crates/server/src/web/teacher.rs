@@ -131,6 +131,8 @@ struct DashboardPage {
     completion_chart: Option<Svg>,
     distribution_chart: Option<Svg>,
     thresholds: String,
+    /// The knowledge-point heat map, or why there is none.
+    heat: Result<super::practice::HeatView, String>,
 }
 
 fn analyse(tr: &Tr, summary: &ClassSummary, today: Date) -> (Vec<StudentRow>, Vec<ItemStatus>) {
@@ -231,6 +233,7 @@ pub(crate) async fn dashboard(State(s): State<AppState>, signed: Signed, Path(cl
             ("attendance", Arg::Text(tr.pct(LOW_ATTENDANCE))),
         ],
     );
+    let heat = super::practice::class_heat(&s, &signed, &class, &format!("/teach/classes/{class}")).await?;
     let page = DashboardPage {
         c: Chrome::new(v, summary.title.clone()),
         class_id: class.to_string(),
@@ -242,6 +245,7 @@ pub(crate) async fn dashboard(State(s): State<AppState>, signed: Signed, Path(cl
         completion_chart,
         distribution_chart,
         thresholds,
+        heat,
     };
     Ok(render(&page))
 }
@@ -678,6 +682,7 @@ struct StudentPage {
     attendance: Vec<AttendanceLine>,
     history: Vec<Line>,
     consents: Vec<Line>,
+    mastery: super::practice::MasterySection,
 }
 
 /// A student's profile: who they are, their classes, results over time, attendance and history.
@@ -745,6 +750,7 @@ pub(crate) async fn student_profile(
         attendance: learner::attendance_lines(&tr, &record.attendance),
         history,
         consents,
+        mastery: super::practice::mastery_section(&s, &signed, &student).await?,
     };
     Ok(render(&page))
 }

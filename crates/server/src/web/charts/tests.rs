@@ -50,3 +50,22 @@ fn completion_bars_are_as_long_as_the_share_done() {
     assert!(svg.contains("width=\"165.0\" height=\"18\" class=\"bar\""), "{svg}");
     assert!(svg.contains("2 assignments; 1 have a result for every student."), "{svg}");
 }
+
+#[test]
+fn tile_maps_wrap_at_twelve_a_row_under_their_group_labels_and_escape_tips() {
+    let tile = |group: &str, i: usize| super::Tile {
+        group: group.into(),
+        class: format!("t{i}"),
+        tip: format!("<kp {i}>"),
+        mark: i == 0,
+    };
+    let tiles: Vec<super::Tile> =
+        (0..13).map(|i| tile("Grade 7", i)).chain((0..2).map(|i| tile("Grade 8", i))).collect();
+    let svg = super::tile_map("m", "Map", "15 points".into(), &tiles).to_string();
+    assert_eq!(svg.matches("<rect").count(), 15, "{svg}");
+    assert_eq!(svg.matches("class=\"mark\"").count(), 2, "{svg}");
+    // The thirteenth tile starts the second row; the next group starts below it.
+    assert!(svg.contains("<rect x=\"2.0\" y=\"71.7\""), "{svg}");
+    assert!(svg.contains(">Grade 8</text>") && svg.contains("&#60;kp 12&#62;"), "{svg}");
+    assert!(!svg.contains("<kp"), "{svg}");
+}

@@ -3,6 +3,7 @@
 
 mod flows;
 mod guards;
+mod practice;
 mod roster;
 mod wire;
 

@@ -40,7 +40,7 @@ store_test!(learner_pages_fit_the_budget_compressed_and_assets_are_cached_for_a_
         let again = b.send(Request::get(link).header(header::IF_NONE_MATCH, etag).body(Body::empty()).unwrap()).await;
         assert_eq!(again.status, StatusCode::NOT_MODIFIED);
     }
-    for path in ["/learn", "/learn/results", "/learn/practice", "/learn/reviews"] {
+    for path in ["/learn", "/learn/results", "/learn/practice", "/learn/mastery", "/learn/reviews"] {
         let page = gz(&mut b, path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
         assert_eq!(page.headers[header::CONTENT_ENCODING], "gzip", "{path}");
