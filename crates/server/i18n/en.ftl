@@ -368,3 +368,6 @@ heat-reviews = Reviews due
 heat-no-subjects = No subject has practice on this server yet.
 mastery-no-consent = Adaptive practice is off for this student: no consent has been given for it.
 mastery-section = Mastery of knowledge points
+assignment-table = Assignments: results in, missing and mean score
+who-looked-table = Reads and changes of the record, newest first
+heat-untouched = nobody has started

@@ -350,3 +350,6 @@ heat-reviews = 待复习
 heat-no-subjects = 本服务器还没有可练习的学科。
 mastery-no-consent = 该学生未开启自适应练习：尚未同意。
 mastery-section = 知识点掌握情况
+assignment-table = 作业：已录入、缺交与平均分
+who-looked-table = 查阅和修改记录，最新的在前
+heat-untouched = 尚无人开始

@@ -92,14 +92,17 @@ fn kp_name(tr: &Tr, kp: &KpNames) -> String {
     }
 }
 
-fn reason_text(tr: &Tr, p: &PracticeItem) -> String {
+/// The reason in words; knowledge points it names are named from the recommendations on the page
+/// (the reason may name a prerequisite by id when none of them practises it).
+fn reason_text(tr: &Tr, p: &PracticeItem, all: &[PracticeItem]) -> String {
     let lang = match tr.lang {
         Lang::ZhCn => learning::next_step::Lang::ZhCn,
         Lang::En => learning::next_step::Lang::En,
     };
-    let own = p.kp.clone();
     let tr = *tr;
-    p.reason.render(lang, &move |kp| if *kp == own.kp { kp_name(&tr, &own) } else { kp.to_string() })
+    p.reason.render(lang, &move |kp| {
+        all.iter().find(|q| q.kp.kp == *kp).map_or_else(|| kp.to_string(), |q| kp_name(&tr, &q.kp))
+    })
 }
 
 /// A recommended item as the page shows it.
@@ -113,7 +116,7 @@ struct ItemView {
     kind: &'static str,
 }
 
-fn item_view(tr: &Tr, p: &PracticeItem) -> ItemView {
+fn item_view(tr: &Tr, p: &PracticeItem, all: &[PracticeItem]) -> ItemView {
     let stem = match tr.lang {
         Lang::ZhCn => p.stem_zh.clone().or_else(|| p.stem_en.clone()),
         Lang::En => p.stem_en.clone().or_else(|| p.stem_zh.clone()),
@@ -129,7 +132,7 @@ fn item_view(tr: &Tr, p: &PracticeItem) -> ItemView {
         id: p.item.to_string(),
         stem: stem.unwrap_or_else(|| p.item.to_string()),
         kp: kp_name(tr, &p.kp),
-        reason: reason_text(tr, p),
+        reason: reason_text(tr, p, all),
         kind,
     }
 }
@@ -258,7 +261,7 @@ async fn practice_page(
         None => page.blocked = Some(tr.t("practice-no-subjects")),
         Some(subject) => match s.app.next_practice(&signed.caller(), me, &subject, SHOWN).await {
             Ok(items) => {
-                let mut views = items.iter().map(|p| item_view(&tr, p));
+                let mut views = items.iter().map(|p| item_view(&tr, p, &items));
                 page.current = views.next();
                 page.upcoming = views.collect();
             }
@@ -523,8 +526,12 @@ pub(crate) struct HeatView {
     pub(crate) lines: Vec<HeatLine>,
 }
 
-/// The heat map's colour class for a mean mastery.
-fn heat_class(mean: f32) -> &'static str {
+/// The heat map's colour class for a mean mastery; `untouched` when nobody has started the point
+/// (its mean is then only the model's prior, not anything the class did).
+fn heat_class(mean: f32, untouched: bool) -> &'static str {
+    if untouched {
+        return "h0";
+    }
     match mean {
         m if m >= 0.8 => "h4",
         m if m >= 0.65 => "h3",
@@ -558,7 +565,7 @@ pub(crate) async fn class_heat(
         .iter()
         .map(|r| Tile {
             group: grade_group(&tr, &r.kp),
-            class: heat_class(r.heat.mean_mastery).to_owned(),
+            class: heat_class(r.heat.mean_mastery, r.heat.not_started as usize >= map.students_included).to_owned(),
             tip: format!("{}: {}", kp_name(&tr, &r.kp), tr.pct(f64::from(r.heat.mean_mastery))),
             mark: r.heat.struggling > 0,
         })
