@@ -1,7 +1,8 @@
 //! Project automation, in Rust: `cargo xtask ci` is the gate that CI and developers run.
 //!
 //! - `ci`: fmt, clippy (warnings denied), tidy, every test on SQLite and on a throwaway PostgreSQL,
-//!   the benches once each as tests, and the docs with warnings denied.
+//!   the inkstone binary and the browser end-to-end tests (`e2e/`, Chromium headless), the benches
+//!   once each as tests, and the docs with warnings denied.
 //! - `tidy`: dependencies point down (domain crates never reach I/O crates) and every crate and
 //!   module opens with a `//!` line.
 //! - `postgres`: starts a throwaway PostgreSQL from the system's packages and prints its URL.
@@ -66,6 +67,44 @@ fn has_nextest() -> bool {
     cargo().args(["nextest", "--version"]).output().is_ok_and(|o| o.status.success())
 }
 
+/// Where cargo puts build output.
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
+}
+
+/// The browser tests in `e2e/`: Debian's Chromium driven by playwright-core against the dev
+/// binary. `npm ci` runs only when `node_modules` is missing or older than the lock file.
+fn browser_e2e(root: &Path) -> anyhow::Result<()> {
+    let e2e = root.join("e2e");
+    let installed = e2e.join("node_modules/.package-lock.json");
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let stale = match (modified(&installed), modified(&e2e.join("package-lock.json"))) {
+        (Some(installed), Some(lock)) => installed < lock,
+        _ => true,
+    };
+    if stale {
+        step(
+            "browser end-to-end: npm ci",
+            Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&e2e),
+        )?;
+    }
+    let chromium = std::env::var_os("CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    if !chromium.exists() {
+        bail!(
+            "browser end-to-end needs Chromium at {} (apt-get install chromium, or set CHROMIUM)",
+            chromium.display()
+        );
+    }
+    step(
+        "browser end-to-end",
+        Command::new("node")
+            .args(["--test", "--test-reporter=spec", "flow.test.mjs"])
+            .current_dir(&e2e)
+            .env("INKSTONE_BIN", target_dir(root).join("debug/inkstone"))
+            .env("CHROMIUM", chromium),
+    )
+}
+
 fn ci(root: &Path) -> anyhow::Result<()> {
     let t = Instant::now();
     step("fmt", cargo().args(["fmt", "--all", "--", "--check"]))?;
@@ -91,6 +130,9 @@ fn ci(root: &Path) -> anyhow::Result<()> {
         tests.env("INKSTONE_SHARED_DATA", shared);
     }
     step("tests (SQLite and PostgreSQL)", &mut tests)?;
+    // The dev profile reuses what the tests just compiled: only the binary is linked.
+    step("inkstone binary (dev profile)", cargo().args(["build", "-p", "cli", "--bin", "inkstone"]))?;
+    browser_e2e(root)?;
     step(
         "benches, once each as tests",
         cargo().args(["test", "--workspace", "--benches"]).env("TEST_POSTGRES_URL", &pg.url),
