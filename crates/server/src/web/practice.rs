@@ -412,7 +412,7 @@ pub(crate) fn mastery_chart(tr: &Tr, id: &str, rows: &[MasteryRow], now: base::T
                     tr.pct(f64::from(r.entry.mastery)),
                     tr.t(&format!("mastery-{status}"))
                 ),
-                mark: r.entry.review_due.is_some_and(|d| d <= now),
+                mark: r.entry.review_due.is_some_and(|d| d.date_utc() <= now.date_utc()),
             }
         })
         .collect();
@@ -488,8 +488,10 @@ pub(crate) async fn reviews(State(s): State<AppState>, signed: Signed) -> PageRe
                 let now = s.app.now();
                 let mut scheduled: Vec<&MasteryRow> = rows.iter().filter(|r| r.entry.review_due.is_some()).collect();
                 scheduled.sort_by_key(|r| r.entry.review_due);
-                let (due, later): (Vec<&MasteryRow>, Vec<&MasteryRow>) =
-                    scheduled.into_iter().partition(|r| r.entry.review_due.is_some_and(|d| d <= now));
+                // Due today means due on today's date, not only by this minute.
+                let (due, later): (Vec<&MasteryRow>, Vec<&MasteryRow>) = scheduled
+                    .into_iter()
+                    .partition(|r| r.entry.review_due.is_some_and(|d| d.date_utc() <= now.date_utc()));
                 let owned = |rs: Vec<&MasteryRow>| rs.into_iter().cloned().collect::<Vec<MasteryRow>>();
                 page.due = mastery_lines(&tr, &owned(due));
                 page.later = mastery_lines(&tr, &owned(later));

@@ -147,7 +147,7 @@ store_test!(mastery_and_reviews_pages_draw_the_map_and_list_what_is_due, |db| {
     assert_eq!(mastery.body.matches("<tr><td>").count(), rows.len());
     let reviews = s.get("/learn/reviews").await;
     assert_eq!(reviews.status, StatusCode::OK, "{}", reviews.show());
-    let due = rows.iter().filter(|r| r.entry.review_due.is_some_and(|d| d <= crate::NOW)).count();
+    let due = rows.iter().filter(|r| r.entry.review_due.is_some_and(|d| d.date_utc() <= crate::NOW.date_utc())).count();
     let heading = if due == 1 { "1 review due today".to_owned() } else { format!("{due} reviews due today") };
     assert!(reviews.body.contains(&heading), "{heading}: {}", reviews.show());
 });
