@@ -7,6 +7,7 @@
 //!   module opens with a `//!` line.
 //! - `postgres`: starts a throwaway PostgreSQL from the system's packages and prints its URL.
 //! - `bench-http`: the HTTP benchmark (wrk against a demo school, on SQLite and PostgreSQL).
+//! - `e2e`: builds the binary and runs only the browser end-to-end tests.
 
 #![allow(clippy::print_stdout, clippy::disallowed_methods)]
 
@@ -28,6 +29,10 @@ fn main() -> anyhow::Result<()> {
         Some("ci") => ci(&root),
         Some("tidy") => tidy::run(&root),
         Some("bench-http") => bench_http::run(&root, &args[1..]),
+        Some("e2e") => {
+            step("inkstone binary (dev profile)", cargo().args(["build", "-p", "cli", "--bin", "inkstone"]))?;
+            browser_e2e(&root)
+        }
         Some("postgres") => {
             let pg = postgres::Postgres::start()?;
             println!("export TEST_POSTGRES_URL={}", pg.url);
@@ -39,7 +44,7 @@ fn main() -> anyhow::Result<()> {
             pg.keep();
             Ok(())
         }
-        _ => bail!("usage: cargo xtask <ci|tidy|postgres|bench-http>"),
+        _ => bail!("usage: cargo xtask <ci|tidy|postgres|bench-http|e2e>"),
     }
 }
 
