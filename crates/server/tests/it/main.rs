@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, unreachable_pub, missing_debug_implementations)]
 
 mod api;
+mod assessment;
 mod bad_input;
 mod web;
 
