@@ -127,6 +127,7 @@ pub(crate) fn result_points(
 struct ClassesPage {
     c: Chrome,
     cards: Vec<ClassCard>,
+    quizzes: Vec<super::assess::QuizLink>,
 }
 
 /// My classes, each with progress, results and attendance.
@@ -135,7 +136,8 @@ pub(crate) async fn classes(State(s): State<AppState>, signed: Signed) -> PageRe
     let tr = v.tr();
     let classes = s.app.learner_classes(&signed.caller(), signed.actor.person()).await.or_page(v)?;
     let cards = class_cards(&tr, &classes, s.app.today());
-    Ok(render(&ClassesPage { c: Chrome::new(v, tr.t("learn-title")), cards }))
+    let quizzes = super::assess::quizzes_of(&s, &signed).await;
+    Ok(render(&ClassesPage { c: Chrome::new(v, tr.t("learn-title")), cards, quizzes }))
 }
 
 /// One row of the results table.

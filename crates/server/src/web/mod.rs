@@ -8,14 +8,15 @@
 //! embedded, served under content-hashed names and cached for a year; HTML is never cached (shared
 //! classroom devices) and is compressed on the wire.
 //!
-//! Learners practise on the adaptive-learning use cases (`practice`); the grading queue is marked
-//! `EXTENSION(grading)` and says honestly that it is not enabled yet.
+//! Learners practise on the adaptive-learning use cases (`practice`); assignments from the item
+//! bank, their grading queue and the students' answer sheets are on the assessment use cases (`assess`).
 
 // Handlers return early with a whole page (`Result<_, Response>`): the error *is* the response
 // the visitor sees, so boxing it would only add an allocation on the error path.
 #![allow(clippy::result_large_err)]
 
 mod admin;
+mod assess;
 mod assets;
 mod charts;
 mod family;
@@ -72,7 +73,10 @@ pub(crate) fn router(settings: &ServerSettings) -> Router<AppState> {
         .route("/teach/classes/{class}/attendance", get(teacher::attendance_form).post(teacher::record_attendance))
         .route("/teach/classes/{class}/assignments/new", get(teacher::new_assignment).post(teacher::create_assignment))
         .route("/teach/classes/{class}/assignments/{item}", get(teacher::results_form).post(teacher::record_results))
-        .route("/teach/classes/{class}/grading", get(teacher::grading_queue))
+        .route("/teach/classes/{class}/grading", get(assess::grading_list))
+        .route("/teach/classes/{class}/quizzes/new", get(assess::builder).post(assess::create))
+        .route("/teach/quizzes/{quiz}", get(assess::queue).post(assess::decide))
+        .route("/learn/quizzes/{quiz}", get(assess::sheet).post(assess::hand_in))
         .route("/teach/students/{student}", get(teacher::student_profile))
         .route("/family", get(family::children))
         .route("/family/children/{student}", get(family::child))

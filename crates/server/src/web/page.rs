@@ -194,7 +194,11 @@ pub(crate) struct Chrome {
 }
 
 /// The notices a redirect may ask a page to show (anything else is ignored).
-const NOTICES: [&str; 10] = [
+const NOTICES: [&str; 14] = [
+    "grades-accepted",
+    "grades-released",
+    "grade-overridden",
+    "handed-in",
     "saved",
     "already-saved",
     "attendance-saved",

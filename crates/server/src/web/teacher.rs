@@ -641,29 +641,6 @@ pub(crate) async fn record_results(
     }
 }
 
-#[derive(Template)]
-#[template(path = "teacher/grading.html")]
-struct GradingPage {
-    c: Chrome,
-    class_id: String,
-}
-
-// EXTENSION(grading): the grading queue will list submissions awaiting review with the grading
-// use case's suggested grades, each to accept or override. The class is read (and the read
-// authorised and audited) so that only its teachers reach even this placeholder.
-/// The grading queue (not enabled on this server yet).
-pub(crate) async fn grading_queue(State(s): State<AppState>, signed: Signed, Path(class): Path<String>) -> PageResult {
-    let v = &signed.visitor;
-    require(v, &TEACHING)?;
-    let class: ClassId = id(v, &class)?;
-    let summary = s.app.class_summary(&signed.caller(), &class).await.or_page(v)?;
-    let tr = v.tr();
-    Ok(render(&GradingPage {
-        c: Chrome::new(v, tr.ts("grading-title", "class", &summary.title)),
-        class_id: class.to_string(),
-    }))
-}
-
 #[derive(Debug, Clone)]
 struct Line {
     label: String,

@@ -1,6 +1,7 @@
 //! The web pages, driven in-process like a browser would: form posts with the hidden CSRF field,
 //! cookies, redirects, languages, escaping, and the bad input of issue #5.
 
+mod assess;
 mod flows;
 mod guards;
 mod practice;
