@@ -1,11 +1,13 @@
 //! Project automation, in Rust: `cargo xtask ci` is the gate that CI and developers run.
 //!
 //! - `ci`: fmt, clippy (warnings denied), tidy, every test on SQLite and on a throwaway PostgreSQL,
-//!   the benches once each as tests, and the docs with warnings denied.
+//!   the inkstone binary and the browser end-to-end tests (`e2e/`, Chromium headless), the benches
+//!   once each as tests, and the docs with warnings denied.
 //! - `tidy`: dependencies point down (domain crates never reach I/O crates) and every crate and
 //!   module opens with a `//!` line.
 //! - `postgres`: starts a throwaway PostgreSQL from the system's packages and prints its URL.
 //! - `bench-http`: the HTTP benchmark (wrk against a demo school, on SQLite and PostgreSQL).
+//! - `e2e`: builds the binary and runs only the browser end-to-end tests.
 
 #![allow(clippy::print_stdout, clippy::disallowed_methods)]
 
@@ -27,6 +29,10 @@ fn main() -> anyhow::Result<()> {
         Some("ci") => ci(&root),
         Some("tidy") => tidy::run(&root),
         Some("bench-http") => bench_http::run(&root, &args[1..]),
+        Some("e2e") => {
+            step("inkstone binary (dev profile)", cargo().args(["build", "-p", "cli", "--bin", "inkstone"]))?;
+            browser_e2e(&root)
+        }
         Some("postgres") => {
             let pg = postgres::Postgres::start()?;
             println!("export TEST_POSTGRES_URL={}", pg.url);
@@ -38,7 +44,7 @@ fn main() -> anyhow::Result<()> {
             pg.keep();
             Ok(())
         }
-        _ => bail!("usage: cargo xtask <ci|tidy|postgres|bench-http>"),
+        _ => bail!("usage: cargo xtask <ci|tidy|postgres|bench-http|e2e>"),
     }
 }
 
@@ -66,6 +72,44 @@ fn has_nextest() -> bool {
     cargo().args(["nextest", "--version"]).output().is_ok_and(|o| o.status.success())
 }
 
+/// Where cargo puts build output.
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
+}
+
+/// The browser tests in `e2e/`: Debian's Chromium driven by playwright-core against the dev
+/// binary. `npm ci` runs only when `node_modules` is missing or older than the lock file.
+fn browser_e2e(root: &Path) -> anyhow::Result<()> {
+    let e2e = root.join("e2e");
+    let installed = e2e.join("node_modules/.package-lock.json");
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let stale = match (modified(&installed), modified(&e2e.join("package-lock.json"))) {
+        (Some(installed), Some(lock)) => installed < lock,
+        _ => true,
+    };
+    if stale {
+        step(
+            "browser end-to-end: npm ci",
+            Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&e2e),
+        )?;
+    }
+    let chromium = std::env::var_os("CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    if !chromium.exists() {
+        bail!(
+            "browser end-to-end needs Chromium at {} (apt-get install chromium, or set CHROMIUM)",
+            chromium.display()
+        );
+    }
+    step(
+        "browser end-to-end",
+        Command::new("node")
+            .args(["--test", "--test-reporter=spec", "flow.test.mjs"])
+            .current_dir(&e2e)
+            .env("INKSTONE_BIN", target_dir(root).join("debug/inkstone"))
+            .env("CHROMIUM", chromium),
+    )
+}
+
 fn ci(root: &Path) -> anyhow::Result<()> {
     let t = Instant::now();
     step("fmt", cargo().args(["fmt", "--all", "--", "--check"]))?;
@@ -91,6 +135,9 @@ fn ci(root: &Path) -> anyhow::Result<()> {
         tests.env("INKSTONE_SHARED_DATA", shared);
     }
     step("tests (SQLite and PostgreSQL)", &mut tests)?;
+    // The dev profile reuses what the tests just compiled: only the binary is linked.
+    step("inkstone binary (dev profile)", cargo().args(["build", "-p", "cli", "--bin", "inkstone"]))?;
+    browser_e2e(root)?;
     step(
         "benches, once each as tests",
         cargo().args(["test", "--workspace", "--benches"]).env("TEST_POSTGRES_URL", &pg.url),

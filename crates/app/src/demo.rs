@@ -672,6 +672,11 @@ impl App {
         let _ = admin;
         progress(DemoProgress { step: "practice history", done: 0, total: 1 });
         self.demo_learning(caller, &practising, current_term.start).await?;
+        if let Some((_, class)) = classes.first() {
+            progress(DemoProgress { step: "demo assignment", done: 0, total: 1 });
+            let due = base::Timestamp::from_millis(self.now().millis() + 7 * 24 * 3600 * 1000);
+            self.demo_assessment(caller, &class.id, due).await?;
+        }
         Ok(DemoSchool {
             school: school.id,
             school_name: school_name.to_owned(),

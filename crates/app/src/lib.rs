@@ -17,6 +17,7 @@ mod clock;
 mod error;
 mod throttle;
 
+pub mod assessment;
 pub mod backup;
 pub mod consent;
 pub mod demo;

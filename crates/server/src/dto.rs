@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 use store::views::{ClassSummary, LearnerClass, SchoolAggregate};
 use utoipa::{IntoParams, ToSchema};
 
+mod assessment;
+pub(crate) use assessment::*;
+
 /// Server health.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct HealthDto {

@@ -17,6 +17,7 @@ mod error;
 mod extract;
 mod openapi;
 mod routes;
+mod web;
 
 use std::time::Duration;
 
@@ -57,7 +58,7 @@ pub struct AppState {
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// The whole HTTP surface: the JSON API under `/api` with its OpenAPI document.
+/// The whole HTTP surface: the JSON API under `/api` with its OpenAPI document, and the web pages.
 pub fn router(app: app::App, settings: ServerSettings) -> Router {
     let (max_json, max_upload) = (settings.max_json_bytes, settings.max_upload_bytes);
     let state = AppState { app, settings };
@@ -69,7 +70,9 @@ pub fn router(app: app::App, settings: ServerSettings) -> Router {
         .merge(api.layer(DefaultBodyLimit::max(max_json)))
         .merge(uploads.layer(DefaultBodyLimit::max(max_upload)))
         .route("/api/openapi.json", axum::routing::get(move || async move { axum::Json(doc) }))
-        .fallback(routes::not_found)
+        // The people-facing pages (server-rendered HTML); unknown paths outside /api get an HTML page.
+        .merge(web::router(&state.settings))
+        .fallback(web::not_found)
         .with_state(state)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {

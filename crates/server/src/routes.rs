@@ -1,6 +1,7 @@
 //! The API's routes, one module per resource.
 
 mod admin;
+mod assessment;
 mod classes;
 mod learning;
 mod session;
@@ -56,11 +57,27 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(learning::heatmap))
         .routes(routes!(learning::class_plan))
         .routes(routes!(learning::student_plan))
+        .routes(routes!(assessment::bank))
+        .routes(routes!(assessment::bank_item))
+        .routes(routes!(assessment::class_assignments, assessment::create_assignment))
+        .routes(routes!(assessment::assignment))
+        .routes(routes!(assessment::student_assignments))
+        .routes(routes!(assessment::student_assignment))
+        .routes(routes!(assessment::submit))
+        .routes(routes!(assessment::grading_queue))
+        .routes(routes!(assessment::accept))
+        .routes(routes!(assessment::override_grade))
+        .routes(routes!(assessment::reopen))
+        .routes(routes!(assessment::release))
+        .routes(routes!(assessment::analysis))
 }
 
 /// Upload endpoints, which take larger bodies.
 pub(crate) fn uploads() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(admin::import_roster)).routes(routes!(admin::import_transfer))
+    OpenApiRouter::new()
+        .routes(routes!(admin::import_roster))
+        .routes(routes!(admin::import_transfer))
+        .routes(routes!(assessment::import_qti))
 }
 
 /// Unknown paths answer with problem+json too.

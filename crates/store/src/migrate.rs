@@ -22,6 +22,12 @@ const MIGRATIONS: &[Entry] = &[
         include_str!("../migrations/sqlite/0002_learning.sql"),
         include_str!("../migrations/postgres/0002_learning.sql"),
     ),
+    (
+        3,
+        "assessment",
+        include_str!("../migrations/sqlite/0003_assessment.sql"),
+        include_str!("../migrations/postgres/0003_assessment.sql"),
+    ),
 ];
 
 type Entry = (i64, &'static str, &'static str, &'static str);

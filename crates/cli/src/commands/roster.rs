@@ -22,6 +22,60 @@ pub(crate) enum ImportCommand {
         #[arg(long)]
         allow_mass_deletion: bool,
     },
+    /// QTI items (3.0, or 2.1/2.2 converted) into the item bank: files, or folders of `.xml`
+    /// files. Unreadable items are reported; the rest are imported.
+    Qti {
+        /// Item files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The subject to file the items under (e.g. `physics`, `maths-junior-secondary`).
+        #[arg(long)]
+        subject: String,
+    },
+}
+
+/// Reads QTI item files, and the `.xml` files of folders (not recursively), in name order.
+fn read_qti(paths: &[PathBuf]) -> anyhow::Result<Vec<app::assessment::QtiFile>> {
+    let mut files = Vec::new();
+    for path in paths {
+        let mut list = Vec::new();
+        if path.is_dir() {
+            for entry in std::fs::read_dir(path).with_context(|| format!("reading {}", path.display()))? {
+                let p = entry.with_context(|| format!("reading {}", path.display()))?.path();
+                if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("xml")) {
+                    list.push(p);
+                }
+            }
+            list.sort();
+        } else {
+            list.push(path.clone());
+        }
+        for p in list {
+            let bytes = std::fs::read(&p).with_context(|| format!("reading {}", p.display()))?;
+            files.push(app::assessment::QtiFile { name: p.display().to_string(), bytes });
+        }
+    }
+    Ok(files)
+}
+
+async fn import_qti(settings: &Settings, paths: &[PathBuf], subject: &str) -> anyhow::Result<()> {
+    let files = read_qti(paths)?;
+    let app = open(settings).await?;
+    let report = app.import_qti(&operator(), subject, &files).await?;
+    for r in &report.rejected {
+        say(format!("rejected {}: {}", r.file, r.reason));
+    }
+    for n in &report.notes {
+        say(format!("note: {n}"));
+    }
+    say(format!(
+        "{} items added, {} already in the bank, {} rejected.",
+        report.added.len(),
+        report.existing.len(),
+        report.rejected.len()
+    ));
+    app.store().close().await;
+    Ok(())
 }
 
 /// What to export.
@@ -61,7 +115,10 @@ pub(crate) fn read_set(path: &Path) -> anyhow::Result<RosterFiles> {
 }
 
 pub(crate) async fn import(settings: &Settings, command: ImportCommand) -> anyhow::Result<()> {
-    let ImportCommand::Oneroster { path, allow_mass_deletion } = command;
+    let (path, allow_mass_deletion) = match command {
+        ImportCommand::Oneroster { path, allow_mass_deletion } => (path, allow_mass_deletion),
+        ImportCommand::Qti { paths, subject } => return import_qti(settings, &paths, &subject).await,
+    };
     let files = read_set(&path)?;
     let app = open(settings).await?;
     let bar = progress::bar(1, "reading");

@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used, unreachable_pub, missing_debug_implementations)]
 
 mod api;
+mod assessment;
 mod bad_input;
+mod web;
 
 use std::sync::Arc;
 
@@ -14,7 +16,7 @@ use serde_json::Value;
 use test_support::TestDb;
 use tower::ServiceExt;
 
-/// Monday 16 November 2026, 09:00 UTC.
+/// Sunday 22 November 2026, 09:00 UTC.
 pub const NOW: base::Timestamp = base::Timestamp::from_millis(1_795_338_000_000);
 
 /// A router over a small demo school, with a cookie jar of one.
