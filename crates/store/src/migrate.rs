@@ -22,6 +22,12 @@ const MIGRATIONS: &[Entry] = &[
         include_str!("../migrations/sqlite/0002_learning.sql"),
         include_str!("../migrations/postgres/0002_learning.sql"),
     ),
+    (
+        4,
+        "sync",
+        include_str!("../migrations/sqlite/0004_sync.sql"),
+        include_str!("../migrations/postgres/0004_sync.sql"),
+    ),
 ];
 
 type Entry = (i64, &'static str, &'static str, &'static str);

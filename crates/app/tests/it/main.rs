@@ -8,6 +8,7 @@ mod consent;
 mod demo;
 mod learning;
 mod login;
+mod replication;
 mod roster;
 mod transfer;
 
