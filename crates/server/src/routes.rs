@@ -5,6 +5,7 @@ mod classes;
 mod learning;
 mod session;
 mod students;
+mod sync;
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -60,7 +61,11 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
 
 /// Upload endpoints, which take larger bodies.
 pub(crate) fn uploads() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(admin::import_roster)).routes(routes!(admin::import_transfer))
+    OpenApiRouter::new()
+        .routes(routes!(admin::import_roster))
+        .routes(routes!(admin::import_transfer))
+        .routes(routes!(sync::receipt))
+        .routes(routes!(sync::push))
 }
 
 /// Unknown paths answer with problem+json too.
