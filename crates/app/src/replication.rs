@@ -71,7 +71,10 @@ pub enum NextBatch {
     /// Nothing left to send.
     UpToDate,
     /// The link's budget for this month is spent.
-    BudgetSpent { monthly_bytes: u64, used: u64 },
+    BudgetSpent {
+        monthly_bytes: u64,
+        used: u64,
+    },
 }
 
 /// What applying a batch did.
@@ -106,8 +109,9 @@ impl App {
     async fn sync_key(&self) -> Result<SigningKey> {
         let instance = self.instance().await?;
         let bytes = STANDARD.decode(&instance.signing_key).map_err(Error::internal)?;
-        let bytes: [u8; 32] =
-            bytes.try_into().map_err(|_| Error::internal(anyhow::anyhow!("stored signing key has the wrong length")))?;
+        let bytes: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| Error::internal(anyhow::anyhow!("stored signing key has the wrong length")))?;
         Ok(SigningKey::from_bytes(&bytes))
     }
 
@@ -204,7 +208,8 @@ impl App {
             builder.begin_table(table, after);
             loop {
                 let changes =
-                    rep::changes(&mut conn, table, after, school, options.direction == Direction::Up, READ_CHUNK).await?;
+                    rep::changes(&mut conn, table, after, school, options.direction == Direction::Up, READ_CHUNK)
+                        .await?;
                 let n = changes.len();
                 for (seq, change) in changes {
                     let fitted = match change {
@@ -364,7 +369,8 @@ impl App {
             return Err(bad("the receipt acknowledges another server's changes"));
         }
         let peer = self.trusted_peer(&signer).await?;
-        let direction = Direction::parse(&receipt.direction).ok_or_else(|| bad("the receipt has an unknown direction"))?;
+        let direction =
+            Direction::parse(&receipt.direction).ok_or_else(|| bad("the receipt has an unknown direction"))?;
         let mut tx = self.store.write().await?;
         for (table, seq) in &receipt.watermarks {
             if sync::schema::table(table).is_some() {

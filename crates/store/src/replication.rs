@@ -22,8 +22,10 @@ pub enum Change {
 /// one consistent state (a child row never arrives without the parent it references).
 pub async fn begin_snapshot(conn: &mut ReadConn) -> Result<()> {
     match conn.db() {
-        Db::Sqlite(c) => drop(sqlx::query("BEGIN").execute(&mut *c).await?),
-        Db::Postgres(c) => drop(sqlx::query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").execute(&mut *c).await?),
+        Db::Sqlite(c) => sqlx::query("BEGIN").execute(&mut *c).await.map(|_| ())?,
+        Db::Postgres(c) => {
+            sqlx::query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").execute(&mut *c).await.map(|_| ())?
+        }
     }
     Ok(())
 }
@@ -99,7 +101,8 @@ pub async fn changes(
             "SELECT seq, row_key FROM sync_tombstones WHERE tbl = $1 AND seq > $2 ORDER BY seq LIMIT $3")
             .bind(table.name).bind(after).bind(limit).fetch_all(&mut *c).await)?;
         for (seq, key) in rows {
-            let key: Row = serde_json::from_str(&key).map_err(|e| Error::Corrupt(format!("tombstone key {key:?}: {e}")))?;
+            let key: Row =
+                serde_json::from_str(&key).map_err(|e| Error::Corrupt(format!("tombstone key {key:?}: {e}")))?;
             out.push((u64::try_from(seq).unwrap_or(0), Change::Deleted(key)));
         }
         out.sort_by_key(|(seq, _)| *seq);
@@ -120,15 +123,22 @@ pub async fn rows_by_key(conn: &mut impl Connection, table: &Table, keys: &[Row]
     let mut out = HashMap::with_capacity(keys.len());
     for chunk in keys.chunks((MAX_PARAMS / width).min(1000)) {
         let tuples: Vec<String> = (0..chunk.len())
-            .map(|r| format!("({})", (0..width).map(|k| format!("${}", r * width + k + 1)).collect::<Vec<_>>().join(", ")))
+            .map(|r| {
+                format!("({})", (0..width).map(|k| format!("${}", r * width + k + 1)).collect::<Vec<_>>().join(", "))
+            })
             .collect();
-        let sql = format!(
-            "SELECT {}, sync_seq FROM {} WHERE ({}) IN (VALUES {})",
-            column_list(table),
-            table.name,
-            table.key.join(", "),
-            tuples.join(", ")
-        );
+        // A one-column key is looked up with a plain IN list, which SQLite answers from the primary
+        // key index; a row-value IN (VALUES ...) would make it scan the table.
+        let condition = if width == 1 {
+            format!(
+                "{} IN ({})",
+                table.key[0],
+                (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+            )
+        } else {
+            format!("({}) IN (VALUES {})", table.key.join(", "), tuples.join(", "))
+        };
+        let sql = format!("SELECT {}, sync_seq FROM {} WHERE {condition}", column_list(table), table.name);
         on!(conn, c => {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for key in chunk {
@@ -166,9 +176,9 @@ macro_rules! bind {
             (Value::Int(i), ColType::Real) => q.bind(*i as f64),
             (Value::Int(i), _) => q.bind(*i),
             (Value::Real(f), _) => q.bind(*f),
-            (Value::Text(s), ColType::Blob) => q.bind(
-                STANDARD.decode(s).map_err(|_| Error::Corrupt("a blob in a batch is not base64".to_owned()))?,
-            ),
+            (Value::Text(s), ColType::Blob) => {
+                q.bind(STANDARD.decode(s).map_err(|_| Error::Corrupt("a blob in a batch is not base64".to_owned()))?)
+            }
             (Value::Text(s), _) => q.bind(s.clone()),
         }
     }};
@@ -192,9 +202,12 @@ pub async fn upsert(conn: &mut impl Connection, table: &Table, rows: &[Row]) -> 
     };
     for chunk in rows.chunks((MAX_PARAMS / width).clamp(1, 1000)) {
         let tuples: Vec<String> = (0..chunk.len())
-            .map(|r| format!("({})", (0..width).map(|k| format!("${}", r * width + k + 1)).collect::<Vec<_>>().join(",")))
+            .map(|r| {
+                format!("({})", (0..width).map(|k| format!("${}", r * width + k + 1)).collect::<Vec<_>>().join(","))
+            })
             .collect();
-        let sql = format!("INSERT INTO {} ({}) VALUES {} {on_conflict}", table.name, column_list(table), tuples.join(","));
+        let sql =
+            format!("INSERT INTO {} ({}) VALUES {} {on_conflict}", table.name, column_list(table), tuples.join(","));
         exec!(conn, c => {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for row in chunk {
@@ -321,14 +334,16 @@ pub async fn was_applied(conn: &mut impl Connection, digest: &str) -> Result<boo
 pub async fn database_bytes(conn: &mut impl Connection) -> Result<u64> {
     let bytes: i64 = match conn.db() {
         Db::Sqlite(c) => {
-            let (pages,): (i64,) = sqlx::query_as("SELECT page_count - freelist_count FROM pragma_page_count(), pragma_freelist_count()")
-                .fetch_one(&mut *c)
-                .await?;
+            let (pages,): (i64,) =
+                sqlx::query_as("SELECT page_count - freelist_count FROM pragma_page_count(), pragma_freelist_count()")
+                    .fetch_one(&mut *c)
+                    .await?;
             let (size,): (i64,) = sqlx::query_as("SELECT page_size FROM pragma_page_size()").fetch_one(&mut *c).await?;
             pages * size
         }
         Db::Postgres(c) => {
-            let (size,): (i64,) = sqlx::query_as("SELECT pg_database_size(current_database())").fetch_one(&mut *c).await?;
+            let (size,): (i64,) =
+                sqlx::query_as("SELECT pg_database_size(current_database())").fetch_one(&mut *c).await?;
             size
         }
     };

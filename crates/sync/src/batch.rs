@@ -4,8 +4,8 @@ use std::io::{Read, Write};
 
 use serde::{Deserialize, Serialize};
 
-use crate::schema::{self, ColType, Direction, Table};
 use crate::SyncError;
+use crate::schema::{self, ColType, Direction, Table};
 
 /// The format tag of version 1 batches.
 pub const BATCH_FORMAT: &str = "inkstone-sync-batch/1";
@@ -34,13 +34,13 @@ impl Value {
     /// Whether the value fits a column of this type (NULL fits any; the database decides
     /// whether the column takes it).
     fn fits(&self, ty: ColType) -> bool {
-        match (self, ty) {
-            (Value::Null, _) => true,
-            (Value::Int(_), ColType::Int | ColType::Bool | ColType::Real) => true,
-            (Value::Real(_), ColType::Real) => true,
-            (Value::Text(_), ColType::Text | ColType::Blob) => true,
-            _ => false,
-        }
+        matches!(
+            (self, ty),
+            (Value::Null, _)
+                | (Value::Int(_), ColType::Int | ColType::Bool | ColType::Real)
+                | (Value::Real(_), ColType::Real)
+                | (Value::Text(_), ColType::Text | ColType::Blob)
+        )
     }
 }
 
@@ -152,7 +152,12 @@ fn check(batch: Batch) -> Result<CheckedBatch, SyncError> {
         }
         for (row_idx, row) in t.rows.iter().enumerate() {
             if row.len() != spec.columns.len() {
-                return Err(bad(format!("row {} has {} values for {} columns", row_idx + 1, row.len(), spec.columns.len())));
+                return Err(bad(format!(
+                    "row {} has {} values for {} columns",
+                    row_idx + 1,
+                    row.len(),
+                    spec.columns.len()
+                )));
             }
             for (value, (name, ty)) in row.iter().zip(spec.columns) {
                 if !value.fits(*ty) {

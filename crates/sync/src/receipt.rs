@@ -42,8 +42,11 @@ struct SignedReceipt {
 pub fn sign(receipt: &Receipt, key: &SigningKey) -> Vec<u8> {
     let bytes = serde_json::to_vec(receipt).expect("a receipt is plain data");
     let signature = key.sign(&bytes);
-    serde_json::to_vec(&SignedReceipt { receipt: STANDARD.encode(&bytes), signature: STANDARD.encode(signature.to_bytes()) })
-        .expect("two strings")
+    serde_json::to_vec(&SignedReceipt {
+        receipt: STANDARD.encode(&bytes),
+        signature: STANDARD.encode(signature.to_bytes()),
+    })
+    .expect("two strings")
 }
 
 /// Whether bytes look like a signed receipt (as opposed to a sealed batch).

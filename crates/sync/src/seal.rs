@@ -93,7 +93,8 @@ pub fn header(envelope: &[u8]) -> Result<EnvelopeHeader, SyncError> {
     }
     let key = |range: std::ops::Range<usize>| -> Result<VerifyingKey, SyncError> {
         let bytes: [u8; 32] = envelope[range].try_into().expect("the range is 32 bytes");
-        VerifyingKey::from_bytes(&bytes).map_err(|_| SyncError::Corrupt("a key in the header is not an ed25519 key".into()))
+        VerifyingKey::from_bytes(&bytes)
+            .map_err(|_| SyncError::Corrupt("a key in the header is not an ed25519 key".into()))
     };
     Ok(EnvelopeHeader { sender: key(8..40)?, recipient: key(40..72)? })
 }

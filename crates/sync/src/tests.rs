@@ -24,10 +24,25 @@ fn text(s: &str) -> Value {
 fn sample_batch() -> batch::Batch {
     let results = schema::table("results").unwrap();
     let states = schema::table("learner_states").unwrap();
-    let mut b = BatchBuilder::new(&key_text(&key(1).verifying_key()), &key_text(&key(2).verifying_key()), Direction::Up, 5, 1 << 20);
+    let mut b = BatchBuilder::new(
+        &key_text(&key(1).verifying_key()),
+        &key_text(&key(2).verifying_key()),
+        Direction::Up,
+        5,
+        1 << 20,
+    );
     b.begin_table(results, 10);
     for (seq, id) in [(11, "r1"), (14, "r2")] {
-        let row = vec![text(id), text("li"), text("s1"), Value::Real(7.5), Value::Null, Value::Null, Value::Int(100), Value::Null];
+        let row = vec![
+            text(id),
+            text("li"),
+            text("s1"),
+            Value::Real(7.5),
+            Value::Null,
+            Value::Null,
+            Value::Int(100),
+            Value::Null,
+        ];
         assert!(b.push_row(results, seq, row));
     }
     b.begin_table(states, 0);
@@ -112,34 +127,57 @@ const HEAD: &str = r#""format":"inkstone-sync-batch/1","from":"a","to":"b","crea
 
 #[test]
 fn malformed_batches_get_a_clear_error() {
-    check_decode("{", expect![[r#"error: the batch is damaged: the batch is not valid JSON at line 1, column 1: EOF while parsing an object at line 1 column 1"#]]);
     check_decode(
-        r#"{"format":"inkstone-sync-batch/9","from":"a","to":"b","direction":"up","created_at":0,"tables":[]}"#,
-        expect![[r#"error: the batch has format "inkstone-sync-batch/9"; this server reads "inkstone-sync-batch/1" (upgrade the older server)"#]],
+        "{",
+        expect![[
+            r#"error: the batch is damaged: the batch is not valid JSON at line 1, column 1: EOF while parsing an object at line 1 column 1"#
+        ]],
     );
     check_decode(
-        &format!(r#"{{{HEAD},"direction":"up","tables":[{{"table":"audit_log","after":0,"upto":1,"columns":[],"rows":[],"deleted":[]}}]}}"#),
+        r#"{"format":"inkstone-sync-batch/9","from":"a","to":"b","direction":"up","created_at":0,"tables":[]}"#,
+        expect![[
+            r#"error: the batch has format "inkstone-sync-batch/9"; this server reads "inkstone-sync-batch/1" (upgrade the older server)"#
+        ]],
+    );
+    check_decode(
+        &format!(
+            r#"{{{HEAD},"direction":"up","tables":[{{"table":"audit_log","after":0,"upto":1,"columns":[],"rows":[],"deleted":[]}}]}}"#
+        ),
         expect![[r#"error: the batch is damaged: table audit_log: is not a replicated table"#]],
     );
     check_decode(
-        &format!(r#"{{{HEAD},"direction":"down","tables":[{{"table":"results","after":0,"upto":1,"columns":[],"rows":[],"deleted":[]}}]}}"#),
+        &format!(
+            r#"{{{HEAD},"direction":"down","tables":[{{"table":"results","after":0,"upto":1,"columns":[],"rows":[],"deleted":[]}}]}}"#
+        ),
         expect![[r#"error: the batch is damaged: table results: does not flow down from a hub"#]],
     );
     check_decode(
-        &format!(r#"{{{HEAD},"direction":"up","tables":[{{"table":"class_terms","after":0,"upto":1,"columns":["class_id"],"rows":[],"deleted":[]}}]}}"#),
-        expect![[r#"error: table class_terms: the sender's columns differ from this server's; bring both to the same version"#]],
+        &format!(
+            r#"{{{HEAD},"direction":"up","tables":[{{"table":"class_terms","after":0,"upto":1,"columns":["class_id"],"rows":[],"deleted":[]}}]}}"#
+        ),
+        expect![[
+            r#"error: table class_terms: the sender's columns differ from this server's; bring both to the same version"#
+        ]],
     );
     check_decode(
-        &format!(r#"{{{HEAD},"direction":"up","tables":[{{"table":"class_terms","after":0,"upto":1,"columns":["class_id","session_id"],"rows":[["c",5]],"deleted":[]}}]}}"#),
+        &format!(
+            r#"{{{HEAD},"direction":"up","tables":[{{"table":"class_terms","after":0,"upto":1,"columns":["class_id","session_id"],"rows":[["c",5]],"deleted":[]}}]}}"#
+        ),
         expect![[r#"error: the batch is damaged: table class_terms: row 1: column session_id holds Int(5)"#]],
     );
     check_decode(
-        &format!(r#"{{{HEAD},"direction":"up","tables":[{{"table":"class_terms","after":3,"upto":1,"columns":["class_id","session_id"],"rows":[],"deleted":[]}}]}}"#),
+        &format!(
+            r#"{{{HEAD},"direction":"up","tables":[{{"table":"class_terms","after":3,"upto":1,"columns":["class_id","session_id"],"rows":[],"deleted":[]}}]}}"#
+        ),
         expect![[r#"error: the batch is damaged: table class_terms: ends at 1 before it starts at 3"#]],
     );
     check_decode(
-        &format!(r#"{{{HEAD},"direction":"up","tables":[{{"table":"people","after":0,"upto":1,"columns":[],"rows":[],"deleted":[]}},{{"table":"orgs","after":0,"upto":1,"columns":[],"rows":[],"deleted":[]}}]}}"#),
-        expect![[r#"error: table people: the sender's columns differ from this server's; bring both to the same version"#]],
+        &format!(
+            r#"{{{HEAD},"direction":"up","tables":[{{"table":"people","after":0,"upto":1,"columns":[],"rows":[],"deleted":[]}},{{"table":"orgs","after":0,"upto":1,"columns":[],"rows":[],"deleted":[]}}]}}"#
+        ),
+        expect![[
+            r#"error: table people: the sender's columns differ from this server's; bring both to the same version"#
+        ]],
     );
 }
 
@@ -153,7 +191,8 @@ fn garbage_that_inflates_to_nothing_useful_is_an_error_not_a_panic() {
 #[test]
 fn replays_are_no_ops_overlaps_apply_and_gaps_are_refused() {
     let cases = [(0, 10, 0), (0, 10, 10), (0, 10, 20), (5, 15, 10), (12, 20, 10)];
-    let got: Vec<String> = cases.iter().map(|&(a, u, h)| format!("({a},{u}] on {h}: {:?}", rules::admit(a, u, h))).collect();
+    let got: Vec<String> =
+        cases.iter().map(|&(a, u, h)| format!("({a},{u}] on {h}: {:?}", rules::admit(a, u, h))).collect();
     expect![[r#"
         (0,10] on 0: Apply
         (0,10] on 10: AlreadyHeld
@@ -225,7 +264,19 @@ fn a_full_builder_refuses_rows_but_never_splits_a_self_referencing_table() {
     let results = schema::table("results").unwrap();
     let mut b = BatchBuilder::new("a", "b", Direction::Up, 0, 600);
     b.begin_table(orgs, 0);
-    let org = |id: &str| vec![text(id), text(id), text("n"), text("school"), Value::Null, Value::Null, text("s"), Value::Int(1), Value::Null];
+    let org = |id: &str| {
+        vec![
+            text(id),
+            text(id),
+            text("n"),
+            text("school"),
+            Value::Null,
+            Value::Null,
+            text("s"),
+            Value::Int(1),
+            Value::Null,
+        ]
+    };
     for i in 0..20 {
         assert!(b.push_row(orgs, i + 1, org(&format!("org-{i}"))), "org {i}");
     }
@@ -281,7 +332,10 @@ fn the_budget_lets_nothing_through_once_spent() {
 #[test]
 fn tables_are_listed_parents_first_and_down_tables_are_filtered_per_school_where_needed() {
     let up: Vec<_> = Direction::Up.tables().map(|t| t.name).collect();
-    let down: Vec<_> = Direction::Down.tables().map(|t| format!("{}{}", t.name, if t.down_filter.is_some() { "*" } else { "" })).collect();
+    let down: Vec<_> = Direction::Down
+        .tables()
+        .map(|t| format!("{}{}", t.name, if t.down_filter.is_some() { "*" } else { "" }))
+        .collect();
     expect![[r#"
         up: orgs academic_sessions courses classes class_terms people roles guardianships enrollments line_items results attendance admin_records placements consents subjects items learner_states answers
         down: orgs academic_sessions courses classes* class_terms* people* roles* guardianships* enrollments* subjects items"#]]

@@ -55,7 +55,12 @@ async fn counts(app: &App) -> BTreeMap<&'static str, u64> {
     out
 }
 
-async fn next(school: &App, hub_key: &str, from: &BTreeMap<String, u64>, options: &SyncOptions) -> Option<OutgoingBatch> {
+async fn next(
+    school: &App,
+    hub_key: &str,
+    from: &BTreeMap<String, u64>,
+    options: &SyncOptions,
+) -> Option<OutgoingBatch> {
     match school.sync_next_batch(&operator(), hub_key, from, options).await.unwrap() {
         NextBatch::Batch(b) => Some(b),
         NextBatch::UpToDate => None,
@@ -100,7 +105,9 @@ async fn a_school_replicates_to_a_hub_on_postgresql_and_then_sends_only_what_cha
     assert_eq!(sync_up(&school, &hub, &hub_key, &small_batches()).await, (0, 0));
 
     // One edit at the school travels alone and wins at the hub (it is newer).
-    school_db.raw("UPDATE people SET given_name = '新名', updated_at = updated_at + 1 WHERE username = 'student0001'").await;
+    school_db
+        .raw("UPDATE people SET given_name = '新名', updated_at = updated_at + 1 WHERE username = 'student0001'")
+        .await;
     assert_eq!(sync_up(&school, &hub, &hub_key, &small_batches()).await, (1, 1));
     assert!(names(&hub).await.contains(&(Some("student0001".to_owned()), "新名".to_owned())));
 

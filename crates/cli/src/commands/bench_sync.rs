@@ -23,9 +23,31 @@ pub(crate) struct SyncBenchArgs {
     /// School days of attendance.
     #[arg(long, default_value_t = 60)]
     attendance_days: usize,
+    /// Replicated records to reach before the full sync: the demo's own are topped up with copies
+    /// of its practice answers (new ids, a minute later). 67,852 is the Morango peer's record count.
+    #[arg(long, default_value_t = 67_852)]
+    records: u64,
     /// New records for the incremental sync.
     #[arg(long, default_value_t = 50)]
     new_records: usize,
+}
+
+/// CPU seconds this process has used (user + system, Linux), so that figures taken on a busy
+/// machine can be read without the time spent waiting for a core.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which ends with the last ')'): utime and stime are 12th and 13th.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 fn stats_line(what: &str, s: &PushStats) -> String {
@@ -67,10 +89,14 @@ pub(crate) async fn run(settings: &Settings, args: SyncBenchArgs) -> anyhow::Res
         attendance_days: args.attendance_days,
     };
     school.create_demo(&caller, size, &mut |_| {}).await?;
+    let demo_records = records(&school).await?;
+    if args.records > demo_records {
+        add_answers(&school, usize::try_from(args.records - demo_records).unwrap_or(usize::MAX)).await?;
+    }
     let n_records = records(&school).await?;
     let school_size = footprint(&school).await?;
     say(format!(
-        "School: {} students, {n_records} replicated records, database {:.1} MB (made in {:.0} s)",
+        "School: {} students, {n_records} replicated records ({demo_records} from the demo), database {:.1} MB (made in {:.0} s)",
         args.students,
         school_size.database_bytes as f64 / 1e6,
         t.elapsed().as_secs_f64()
@@ -88,16 +114,32 @@ pub(crate) async fn run(settings: &Settings, args: SyncBenchArgs) -> anyhow::Res
     let hub_before = footprint(&hub).await?;
 
     let link = LinkArgs::up_to(hub_key.clone());
+    let cpu = cpu_seconds();
     let full = push_http(&school, &caller, &url, &link).await?;
-    say(stats_line("Full sync", &full));
-    anyhow::ensure!(full.n_changes as u64 == n_records, "the full sync moved {} of {n_records} records", full.n_changes);
+    say(format!(
+        "{}, {:.1} CPU-s for both ends (load average {})",
+        stats_line("Full sync", &full),
+        cpu_seconds() - cpu,
+        load_average()
+    ));
+    anyhow::ensure!(
+        full.n_changes as u64 == n_records,
+        "the full sync moved {} of {n_records} records",
+        full.n_changes
+    );
     anyhow::ensure!(records(&hub).await? == n_records, "the hub does not hold every record");
     let noop = push_http(&school, &caller, &url, &link).await?;
     say(stats_line("No-op sync", &noop));
 
     add_answers(&school, args.new_records).await?;
+    let cpu = cpu_seconds();
     let incremental = push_http(&school, &caller, &url, &link).await?;
-    say(stats_line(&format!("Incremental sync ({} new records)", args.new_records), &incremental));
+    say(format!(
+        "{}, {:.2} CPU-s for both ends (load average {})",
+        stats_line(&format!("Incremental sync ({} new records)", args.new_records), &incremental),
+        cpu_seconds() - cpu,
+        load_average()
+    ));
     anyhow::ensure!(incremental.n_changes == args.new_records, "the incremental sync moved {}", incremental.n_changes);
     serving.abort();
 
@@ -120,7 +162,9 @@ pub(crate) async fn run(settings: &Settings, args: SyncBenchArgs) -> anyhow::Res
         hub_after.bookkeeping_bytes as f64 / 1e6,
         pct(&hub_after)
     ));
-    say("Morango (Kolibri 0.19.5, ../shared/peers/kolibri README): full 101.5 MB, 705 requests; incremental 117 KB, 29 requests; server database 48 -> 242 MB.");
+    say(
+        "Morango (Kolibri 0.19.5, ../shared/peers/kolibri README): full 101.5 MB, 705 requests; incremental 117 KB, 29 requests; server database 48 -> 242 MB.",
+    );
     Ok(())
 }
 
@@ -138,16 +182,20 @@ async fn footprint(app: &app::App) -> anyhow::Result<store::replication::Footpri
     Ok(store::replication::footprint(&mut conn, sync::schema::TABLES).await?)
 }
 
-/// Adds `n` answers: copies of the latest ones with new ids, a minute later.
+/// Adds `n` answers: copies of the latest ones (round and round) with new ids, a minute later.
 async fn add_answers(app: &app::App, n: usize) -> anyhow::Result<()> {
     let answers = sync::schema::table("answers").context("the answers table is replicated")?;
-    let (id, at) = (answers.column("id").context("answers have ids")?, answers.column("answered_at").context("answers have times")?);
+    let (id, at) = (
+        answers.column("id").context("answers have ids")?,
+        answers.column("answered_at").context("answers have times")?,
+    );
     let mut conn = app.store().read().await?;
     let rows = store::replication::changes(&mut conn, answers, 0, None, false, usize::MAX).await?;
     drop(conn);
     let mut new_rows = Vec::new();
-    for (_, change) in rows.into_iter().rev().take(n) {
-        if let store::replication::Change::Row(mut row) = change {
+    for (_, change) in rows.iter().rev().cycle().take(n) {
+        if let store::replication::Change::Row(row) = change {
+            let mut row = row.clone();
             row[id] = Value::Text(store::new_id());
             if let Value::Int(t) = row[at] {
                 row[at] = Value::Int(t + 60_000);
@@ -155,7 +203,7 @@ async fn add_answers(app: &app::App, n: usize) -> anyhow::Result<()> {
             new_rows.push(row);
         }
     }
-    anyhow::ensure!(new_rows.len() == n, "the school has only {} answers to copy", new_rows.len());
+    anyhow::ensure!(new_rows.len() == n, "the school has no answers to copy");
     let mut tx = app.store().write().await?;
     store::replication::upsert(&mut tx, answers, &new_rows).await?;
     tx.commit().await?;

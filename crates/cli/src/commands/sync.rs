@@ -109,7 +109,9 @@ pub(crate) async fn run(settings: &Settings, command: SyncCommand) -> anyhow::Re
             };
             say(format!("Wrote {n_files} batches ({n_changes} changes, {n_bytes} bytes) to {}.", to.display()));
             if let NextBatch::BudgetSpent { monthly_bytes, used } = outcome {
-                say(format!("The link's budget is spent ({used} of {monthly_bytes} bytes this month); the rest waits."));
+                say(format!(
+                    "The link's budget is spent ({used} of {monthly_bytes} bytes this month); the rest waits."
+                ));
             }
         }
         SyncCommand::Import { dir } => import_dir(&app, &caller, &dir).await?,
@@ -201,7 +203,12 @@ fn http_agent() -> ureq::Agent {
 fn answer(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>, what: &str) -> anyhow::Result<Vec<u8>> {
     let mut response = response.with_context(|| format!("{what}: no answer"))?;
     let status = response.status();
-    let body = response.body_mut().with_config().limit(64 << 20).read_to_vec().with_context(|| format!("{what}: reading the answer"))?;
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(64 << 20)
+        .read_to_vec()
+        .with_context(|| format!("{what}: reading the answer"))?;
     if !status.is_success() {
         let detail = serde_json::from_slice::<serde_json::Value>(&body)
             .ok()
@@ -238,7 +245,10 @@ pub(crate) async fn push_http(
     let receipt_url = format!("{base}/api/sync/receipt");
     let (agent2, me2, direction) = (agent.clone(), me.clone(), options.direction.as_str());
     let receipt = tokio::task::spawn_blocking(move || {
-        answer(agent2.get(&receipt_url).query("peer", &me2).query("direction", direction).call(), "asking for the receipt")
+        answer(
+            agent2.get(&receipt_url).query("peer", &me2).query("direction", direction).call(),
+            "asking for the receipt",
+        )
     })
     .await??;
     let (mut requests, mut sent_bytes, mut received_bytes) = (1usize, 0usize, receipt.len());
@@ -249,7 +259,9 @@ pub(crate) async fn push_http(
             NextBatch::Batch(b) => b,
             NextBatch::UpToDate => break,
             NextBatch::BudgetSpent { monthly_bytes, used } => {
-                say(format!("The link's budget is spent ({used} of {monthly_bytes} bytes this month); the rest waits."));
+                say(format!(
+                    "The link's budget is spent ({used} of {monthly_bytes} bytes this month); the rest waits."
+                ));
                 break;
             }
         };
@@ -257,7 +269,10 @@ pub(crate) async fn push_http(
         let agent2 = agent.clone();
         let body = batch.sealed.clone();
         let receipt = tokio::task::spawn_blocking(move || {
-            answer(agent2.post(&push_url).header("content-type", "application/octet-stream").send(&body[..]), "pushing a batch")
+            answer(
+                agent2.post(&push_url).header("content-type", "application/octet-stream").send(&body[..]),
+                "pushing a batch",
+            )
         })
         .await??;
         requests += 1;
