@@ -18,6 +18,7 @@ const DOMAIN: &[&str] = &[
     "scoring",
     "content",
     "guardrails",
+    "sync",
 ];
 /// Crates (internal and external) a domain crate must never reach, directly or not.
 const IO: &[&str] = &[

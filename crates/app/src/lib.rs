@@ -23,6 +23,7 @@ pub mod consent;
 pub mod demo;
 pub mod learning;
 pub mod records_api;
+pub mod replication;
 pub mod roster;
 pub mod transfer;
 

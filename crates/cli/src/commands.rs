@@ -2,9 +2,11 @@
 
 pub(crate) mod audit;
 pub(crate) mod bench;
+pub(crate) mod bench_sync;
 pub(crate) mod eval;
 pub(crate) mod roster;
 pub(crate) mod serve;
+pub(crate) mod sync;
 pub(crate) mod transfer;
 pub(crate) mod users;
 
@@ -59,6 +61,7 @@ pub(crate) async fn run(raw: RawSettings, command: Command) -> anyhow::Result<()
         Command::Transfer(c) => transfer::run(&settings, c).await,
         Command::Eval(c) => eval::run(c),
         Command::Bench(c) => bench::run(&settings, c).await,
+        Command::Sync(c) => sync::run(&settings, c).await,
     }
 }
 

@@ -78,6 +78,9 @@ enum Command {
     /// Measure this server's speed.
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),
+    /// Replicate with a county hub: by USB disk (export/import) or over HTTP (run).
+    #[command(subcommand)]
+    Sync(commands::sync::SyncCommand),
 }
 
 fn main() -> ExitCode {

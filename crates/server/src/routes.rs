@@ -6,6 +6,7 @@ mod classes;
 mod learning;
 mod session;
 mod students;
+mod sync;
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -78,6 +79,8 @@ pub(crate) fn uploads() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::import_roster))
         .routes(routes!(admin::import_transfer))
         .routes(routes!(assessment::import_qti))
+        .routes(routes!(sync::receipt))
+        .routes(routes!(sync::push))
 }
 
 /// Unknown paths answer with problem+json too.

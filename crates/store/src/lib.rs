@@ -34,6 +34,7 @@ pub mod history;
 pub mod instance;
 pub mod learning;
 pub mod people;
+pub mod replication;
 pub mod roster;
 pub mod teaching;
 pub mod views;

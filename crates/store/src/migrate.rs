@@ -28,6 +28,12 @@ const MIGRATIONS: &[Entry] = &[
         include_str!("../migrations/sqlite/0003_assessment.sql"),
         include_str!("../migrations/postgres/0003_assessment.sql"),
     ),
+    (
+        4,
+        "sync",
+        include_str!("../migrations/sqlite/0004_sync.sql"),
+        include_str!("../migrations/postgres/0004_sync.sql"),
+    ),
 ];
 
 type Entry = (i64, &'static str, &'static str, &'static str);

@@ -9,6 +9,7 @@ mod consent;
 mod demo;
 mod learning;
 mod login;
+mod replication;
 mod roster;
 mod transfer;
 

@@ -21,6 +21,10 @@ pub(crate) enum BenchCommand {
         #[arg(long, default_value_t = 4_000)]
         classes: usize,
     },
+    /// Replicate a school the size of the Morango peer's (181 users) to a hub over HTTP on
+    /// loopback: a full, a no-op and an incremental sync, with bytes, requests, time and the
+    /// database growth from bookkeeping. The hub is SQLite, or PostgreSQL with --database-url.
+    Sync(super::bench_sync::SyncBenchArgs),
 }
 
 /// Peak resident memory of this process so far, in MiB (Linux).
@@ -32,7 +36,10 @@ pub(crate) fn peak_rss_mib() -> Option<f64> {
 }
 
 pub(crate) async fn run(settings: &Settings, command: BenchCommand) -> anyhow::Result<()> {
-    let BenchCommand::Import { students, teachers, classes } = command;
+    let (students, teachers, classes) = match command {
+        BenchCommand::Import { students, teachers, classes } => (students, teachers, classes),
+        BenchCommand::Sync(args) => return super::bench_sync::run(settings, args).await,
+    };
     let size = app::demo::RosterSize {
         schools: (students / 2500).max(1),
         students,

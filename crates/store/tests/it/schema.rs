@@ -3,6 +3,9 @@
 #[test]
 fn sqlite_and_postgres_migrations_differ_only_in_type_names() {
     for (sqlite, postgres) in store::migrate::texts() {
+        // Triggers and counters cannot be spelled alike; a migration marks where its common part ends.
+        let common = |text: &'static str| text.split("-- Dialect-specific from here").next().unwrap_or(text);
+        let (sqlite, postgres) = (common(sqlite), common(postgres));
         let statements = |text: &str| -> Vec<String> {
             text.lines().filter(|l| !l.trim_start().starts_with("--")).map(str::to_owned).collect()
         };

@@ -1,0 +1,5 @@
+//! End-to-end tests of the `inkstone` binary.
+
+#![allow(clippy::unwrap_used, unreachable_pub)]
+
+mod sync;
