@@ -24,7 +24,7 @@ pub(crate) enum SyncCommand {
     Import { dir: PathBuf },
     /// Push changes to a peer server over HTTP until it is up to date (or the budget is spent).
     Run {
-        /// The peer's base URL, e.g. http://hub.example:8080
+        /// The peer's base URL, e.g. `http://hub.example:8080`
         #[arg(long)]
         url: String,
         #[command(flatten)]
