@@ -22,6 +22,7 @@ const MIGRATIONS: &[Entry] = &[
         include_str!("../migrations/sqlite/0002_learning.sql"),
         include_str!("../migrations/postgres/0002_learning.sql"),
     ),
+    (5, "ai", include_str!("../migrations/sqlite/0005_ai.sql"), include_str!("../migrations/postgres/0005_ai.sql")),
 ];
 
 type Entry = (i64, &'static str, &'static str, &'static str);
