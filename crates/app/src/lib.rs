@@ -17,6 +17,7 @@ mod clock;
 mod error;
 mod throttle;
 
+pub mod ai;
 pub mod backup;
 pub mod consent;
 pub mod demo;
@@ -82,6 +83,7 @@ pub struct App {
     config: Arc<AppConfig>,
     throttle: Arc<Mutex<LoginThrottle>>,
     models: Arc<learning::ModelCache>,
+    ai: Arc<ai::Ai>,
 }
 
 impl std::fmt::Debug for App {
@@ -107,6 +109,7 @@ impl App {
             config: Arc::new(config),
             throttle: Arc::new(Mutex::new(throttle)),
             models: Arc::new(learning::ModelCache::default()),
+            ai: Arc::new(ai::Ai::disabled()),
         }
     }
 
