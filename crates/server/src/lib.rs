@@ -68,6 +68,7 @@ pub fn router(app: app::App, settings: ServerSettings) -> Router {
     Router::new()
         .merge(api.layer(DefaultBodyLimit::max(max_json)))
         .merge(uploads.layer(DefaultBodyLimit::max(max_upload)))
+        .merge(routes::ai::router().layer(DefaultBodyLimit::max(max_json)))
         .route("/api/openapi.json", axum::routing::get(move || async move { axum::Json(doc) }))
         .fallback(routes::not_found)
         .with_state(state)
