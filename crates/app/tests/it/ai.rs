@@ -244,4 +244,25 @@ mod with_a_real_model {
         assert!(book.approved_by.is_none());
         assert!(book.warnings.iter().any(|w| w.contains("xylophonist")), "{:?}\n{}", book.warnings, book.body);
     });
+
+    store_test!(a_pupils_own_storybook_is_theirs_alone_and_reaches_them_through_their_filter, |db| {
+        let (app, _) = demo_app(&db).await;
+        let app = with_model(app);
+        let pupil = sign_in(&app, "student0001").await;
+        let request = StorybookRequest {
+            theme: "a rabbit who learns to count".into(),
+            words: vec!["three".into()],
+            pages: 2,
+            grade: 7,
+            language: "en".into(),
+        };
+        let book = app.draft_storybook(&pupil, &request).await.unwrap();
+        assert_eq!(book.label, "AI draft (awaiting teacher review)");
+        let read = app.ai_text(&pupil, &book.id).await.unwrap();
+        assert!(!read.body.is_empty() && read.body.chars().count() <= 3000, "the junior-secondary length limit");
+        let classmate = sign_in(&app, "student0002").await;
+        assert_eq!(code(&app.ai_text(&classmate, &book.id).await.unwrap_err()), "not-found");
+        let teacher = sign_in(&app, "teacher01").await;
+        assert_eq!(code(&app.ai_text(&teacher, &book.id).await.unwrap_err()), "not-found");
+    });
 }
