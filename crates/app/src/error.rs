@@ -27,6 +27,9 @@ pub enum UserError {
     BadBundle(String),
     #[error("the form is missing its security token, or the token is stale: reload the page and try again")]
     CsrfFailed,
+    /// A service the request needs (a model, an endpoint) is not configured or not answering.
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 impl UserError {
@@ -44,6 +47,7 @@ impl UserError {
             UserError::RosterRejected(_) => "roster-rejected",
             UserError::BadBundle(_) => "bad-bundle",
             UserError::CsrfFailed => "csrf-failed",
+            UserError::Unavailable(_) => "unavailable",
         }
     }
 

@@ -658,7 +658,7 @@ pub(crate) fn item_specs(items: &[StoredItem]) -> Result<Vec<ItemSpec>> {
 }
 
 /// Grades a response against an answer key: (correct, the expected answer, the grader's reasons).
-fn grade_answer(key: &AnswerKey, item_id: &str, response: &str) -> Result<(bool, String, Vec<String>)> {
+pub(crate) fn grade_answer(key: &AnswerKey, item_id: &str, response: &str) -> Result<(bool, String, Vec<String>)> {
     match key {
         AnswerKey::Math { reference } => {
             let item = grading::item::Item {

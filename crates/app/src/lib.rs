@@ -17,6 +17,7 @@ mod clock;
 mod error;
 mod throttle;
 
+pub mod ai;
 pub mod assessment;
 pub mod backup;
 pub mod consent;
@@ -87,6 +88,7 @@ pub struct App {
     /// Password hashes running at once (one per core): argon2id takes 19 MiB each, and a hash
     /// whose client gave up must not keep piling up (seen at 10 GB under a login flood).
     hashing: Arc<tokio::sync::Semaphore>,
+    ai: Arc<ai::Ai>,
 }
 
 impl std::fmt::Debug for App {
@@ -113,6 +115,7 @@ impl App {
             throttle: Arc::new(Mutex::new(throttle)),
             models: Arc::new(learning::ModelCache::default()),
             hashing: Arc::new(tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))),
+            ai: Arc::new(ai::Ai::disabled()),
         }
     }
 

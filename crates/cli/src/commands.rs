@@ -4,6 +4,7 @@ pub(crate) mod audit;
 pub(crate) mod bench;
 pub(crate) mod bench_sync;
 pub(crate) mod eval;
+pub(crate) mod models;
 pub(crate) mod roster;
 pub(crate) mod serve;
 pub(crate) mod sync;
@@ -62,6 +63,10 @@ pub(crate) async fn run(raw: RawSettings, command: Command) -> anyhow::Result<()
         Command::Eval(c) => eval::run(c),
         Command::Bench(c) => bench::run(&settings, c).await,
         Command::Sync(c) => sync::run(&settings, c).await,
+        Command::Models(c) => {
+            tokio::task::spawn_blocking(move || models::run(&settings, c)).await.context("fetching models")?
+        }
+        Command::InferenceWorker { .. } => anyhow::bail!("the inference worker is started by `inkstone serve`"),
     }
 }
 

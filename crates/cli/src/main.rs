@@ -81,11 +81,24 @@ enum Command {
     /// Replicate with a county hub: by USB disk (export/import) or over HTTP (run).
     #[command(subcommand)]
     Sync(commands::sync::SyncCommand),
+    /// Install and check the AI model files.
+    #[command(subcommand)]
+    Models(commands::models::ModelsCommand),
+    /// Runs the inference worker (started by `serve`; speaks a binary protocol on stdin/stdout).
+    #[command(name = "__inference-worker", hide = true)]
+    InferenceWorker {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     commands::init_tracing();
+    if let Command::InferenceWorker { args } = cli.command {
+        // No async runtime: the worker is a plain loop over stdin and stdout.
+        return ExitCode::from(u8::try_from(inference::worker::worker_main(args)).unwrap_or(1));
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

@@ -23,6 +23,9 @@ pub(crate) struct RawSettings {
     /// A TOML settings file (default: inkstone.toml in the data directory, if present).
     #[arg(long, global = true, env = "INKSTONE_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Where model files live (default: models in the data directory).
+    #[arg(long, global = true, env = "INKSTONE_MODELS_DIR", value_name = "DIR")]
+    pub models_dir: Option<PathBuf>,
 }
 
 /// Settings that only `serve` uses.
@@ -37,6 +40,8 @@ pub(crate) struct RawServeSettings {
     /// Trust X-Forwarded-For: only behind a reverse proxy you run.
     #[arg(long, env = "INKSTONE_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: Option<bool>,
+    #[command(flatten)]
+    pub ai: ai::RawAiSettings,
 }
 
 /// The TOML file's shape. Every key is optional.
@@ -51,6 +56,9 @@ struct FileSettings {
     trust_forwarded_for: Option<bool>,
     instance_name: Option<String>,
     max_connections: Option<u32>,
+    models_dir: Option<PathBuf>,
+    #[serde(default)]
+    ai: ai::FileAiSettings,
 }
 
 /// Where the records are kept.
@@ -69,6 +77,7 @@ pub(crate) struct Settings {
     pub secure_cookies: bool,
     pub trust_forwarded_for: bool,
     pub instance_name: String,
+    pub ai: ai::AiSettings,
 }
 
 impl std::fmt::Debug for Settings {
@@ -124,7 +133,10 @@ impl Settings {
             Some(l) => l,
             None => DEFAULT_LISTEN.parse().context("the default listening address")?,
         };
+        let models_dir = raw.models_dir.clone().or(file.models_dir).unwrap_or_else(|| data_dir.join("models"));
+        let ai = ai::AiSettings::resolve(&serve.ai, file.ai, models_dir, &data_dir)?;
         Ok(Settings {
+            ai,
             data_dir,
             database,
             listen,
@@ -174,6 +186,8 @@ fn read_secret(path: &Path) -> anyhow::Result<String> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading the secret in {}", path.display()))?;
     Ok(text.trim().to_owned())
 }
+
+pub(crate) mod ai;
 
 #[cfg(test)]
 mod tests;

@@ -36,6 +36,7 @@ error-forbidden = You may not do this.
 error-not-found = This page does not exist, or it is not one you may open.
 error-invalid = Please check what you entered.
 error-conflict = This already exists.
+error-unavailable = This service is not available right now (for example, the AI model is not installed). Please try again later or ask your administrator.
 error-consent-required = This needs consent for { $purpose }. Ask { $who }.
 error-stale-form = This form has expired (you may have signed in again elsewhere). Go back, reload the page and send it again.
 error-detail = Details:

@@ -36,6 +36,7 @@ error-forbidden = 您无权进行此操作。
 error-not-found = 此页面不存在，或者您无权打开。
 error-invalid = 请检查您填写的内容。
 error-conflict = 该记录已经存在。
+error-unavailable = 该功能暂时无法使用（例如尚未安装 AI 模型）。请稍后再试或联系管理员。
 error-consent-required = 此操作需要“{ $purpose }”的同意，请询问{ $who }。
 error-stale-form = 此表单已过期（您可能在别处重新登录过）。请返回、刷新页面后再提交。
 error-detail = 详细信息：

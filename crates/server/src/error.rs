@@ -52,6 +52,7 @@ fn status_of(e: &UserError) -> StatusCode {
             StatusCode::UNPROCESSABLE_ENTITY
         }
         UserError::Conflict(_) => StatusCode::CONFLICT,
+        UserError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
 

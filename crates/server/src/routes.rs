@@ -1,6 +1,7 @@
 //! The API's routes, one module per resource.
 
 mod admin;
+pub(crate) mod ai;
 mod assessment;
 mod classes;
 mod learning;

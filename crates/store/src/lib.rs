@@ -24,6 +24,7 @@ mod error;
 pub mod migrate;
 mod rows;
 
+pub mod ai;
 pub mod assessment;
 pub mod audit;
 pub mod auth;

@@ -34,6 +34,7 @@ const MIGRATIONS: &[Entry] = &[
         include_str!("../migrations/sqlite/0004_sync.sql"),
         include_str!("../migrations/postgres/0004_sync.sql"),
     ),
+    (5, "ai", include_str!("../migrations/sqlite/0005_ai.sql"), include_str!("../migrations/postgres/0005_ai.sql")),
 ];
 
 type Entry = (i64, &'static str, &'static str, &'static str);

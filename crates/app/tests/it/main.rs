@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, unreachable_pub)]
 
 mod access_and_audit;
+mod ai;
 mod assessment;
 mod backup;
 mod consent;

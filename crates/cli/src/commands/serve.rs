@@ -84,7 +84,12 @@ fn print_logins(school: &app::demo::DemoSchool) {
 /// Runs the server until Ctrl-C or SIGTERM.
 pub(crate) async fn serve(settings: &Settings, demo: Option<app::demo::DemoSize>) -> anyhow::Result<()> {
     let _lock = lock_data_dir(settings)?;
-    let app = open(settings).await?;
+    let ai_settings = settings.ai.clone();
+    let engines = tokio::task::spawn_blocking(move || super::models::engines(&ai_settings))
+        .await
+        .context("starting the AI engines")??;
+    tracing::info!(?engines, "AI engines");
+    let app = open(settings).await?.with_ai(app::ai::Ai::new(engines, settings.ai.app_settings()));
     if let Some(size) = demo {
         if app.has_school().await? {
             say("The database already holds a school; serving it as it is.");

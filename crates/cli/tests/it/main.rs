@@ -3,3 +3,4 @@
 #![allow(clippy::unwrap_used, unreachable_pub)]
 
 mod sync;
+mod worker;

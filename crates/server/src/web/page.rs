@@ -322,6 +322,7 @@ pub(crate) fn error_page(visitor: &Visitor, e: &app::Error) -> Response {
                 return error_with(visitor, StatusCode::FORBIDDEN, message, None);
             }
             UserError::CsrfFailed => (StatusCode::FORBIDDEN, "error-stale-form", None),
+            UserError::Unavailable(m) => (StatusCode::SERVICE_UNAVAILABLE, "error-unavailable", Some(m.clone())),
         },
     };
     error_with(visitor, status, tr.t(key), detail)

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, unreachable_pub, missing_debug_implementations)]
 
+mod ai;
 mod api;
 mod assessment;
 mod bad_input;
