@@ -65,11 +65,13 @@ pub fn router(app: app::App, settings: ServerSettings) -> Router {
     let (api, mut doc) = routes::api().split_for_parts();
     let (uploads, upload_doc) = routes::uploads().split_for_parts();
     doc.merge(upload_doc);
+    let (ai, ai_doc) = routes::ai::router().split_for_parts();
+    doc.merge(ai_doc);
     let doc = openapi::finish(doc);
     Router::new()
         .merge(api.layer(DefaultBodyLimit::max(max_json)))
         .merge(uploads.layer(DefaultBodyLimit::max(max_upload)))
-        .merge(routes::ai::router().layer(DefaultBodyLimit::max(max_json)))
+        .merge(ai.layer(DefaultBodyLimit::max(max_json)))
         .route("/api/openapi.json", axum::routing::get(move || async move { axum::Json(doc) }))
         // The people-facing pages (server-rendered HTML); unknown paths outside /api get an HTML page.
         .merge(web::router(&state.settings))

@@ -209,3 +209,24 @@ mod with_a_real_model {
         assert!(!seen.contains("13812345678") && !seen.contains("li.lei@example.com"), "{seen}");
     });
 }
+
+store_test!(the_openapi_document_lists_the_ai_routes, |db| {
+    let mut c = Client::demo(&db).await;
+    let doc = c.get("/api/openapi.json").await.json();
+    for path in [
+        "/api/ai/lesson-plans",
+        "/api/ai/feedback",
+        "/api/ai/rewrites",
+        "/api/ai/storybooks",
+        "/api/ai/texts",
+        "/api/ai/texts/{id}",
+        "/api/ai/texts/{id}/approve",
+        "/api/ai/speech",
+        "/v1/chat/completions",
+        "/v1/embeddings",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} missing from the OpenAPI document");
+    }
+    let lesson = &doc["components"]["schemas"]["LessonPlanBody"]["properties"];
+    assert!(lesson["knowledge_points"].is_object(), "{lesson}");
+});
