@@ -3,8 +3,9 @@
 //!
 //! - **Bank.** Teachers (or the operator) import QTI 3.0 items (QTI 2.1 converted); each
 //!   accepted item is stored as its canonical QTI 3.0 text in the item's answer key
-//!   ([`BankKey::Qti`]), each rejected one is reported with its file and the reason. Importing
-//!   the same item again finds the stored one (by the hash of its QTI text).
+//!   ([`BankKey::Qti`]), an import is all or nothing: one unreadable file rejects it, naming every
+//!   unreadable file with its reason. Importing the same item again finds the stored one (by the
+//!   hash of its QTI text).
 //! - **Assignments.** An assignment gives bank items to a class and owns a gradebook column
 //!   (`records::LineItem`) whose results are the released totals. A student has one submission
 //!   per item; they may resubmit until the due time as long as no teacher has decided its grade
@@ -36,7 +37,7 @@ pub use assignments::{
     AssignmentDetail, AssignmentItemView, AssignmentSummary, MAX_ITEMS, NewAssignment, StudentAssignment, StudentItem,
     StudentSubmission, SubmitReceipt,
 };
-pub use bank::{BankItemDetail, BankItemSummary, ImportReport, ItemContent, QtiFile, RejectedItem};
+pub use bank::{BankItemDetail, BankItemSummary, ImportReport, ItemContent, QtiFile};
 pub use demo::DEMO_ASSIGNMENT;
 pub use responses::{MAX_FREE_TEXT_BYTES, MAX_SHORT_ANSWER_BYTES, StudentResponse};
 pub use review::{AcceptRequest, GradeEventView, GradingQueue, GradingRow, ReleaseOutcome};

@@ -21,14 +21,6 @@ pub struct QtiFile {
     pub bytes: Vec<u8>,
 }
 
-/// A file the import refused, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RejectedItem {
-    pub file: String,
-    /// The QTI reader's reason, with the line where it has one.
-    pub reason: String,
-}
-
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportReport {
@@ -36,7 +28,6 @@ pub struct ImportReport {
     pub added: Vec<String>,
     /// Bank ids of items that were already in the bank (same QTI text).
     pub existing: Vec<String>,
-    pub rejected: Vec<RejectedItem>,
     /// What QTI 2.x conversions had to assume, as `file: note`.
     pub notes: Vec<String>,
 }
@@ -171,8 +162,9 @@ impl App {
         }
     }
 
-    /// Imports QTI items into the bank under `subject`, all in one transaction: each file is an
-    /// item (QTI 3.0, or 2.1/2.2 converted); a file that cannot be read is reported, not fatal.
+    /// Imports QTI items into the bank under `subject`, all or nothing: each file is an item
+    /// (QTI 3.0, or 2.1/2.2 converted); if any file cannot be read, nothing is imported and the
+    /// error names every such file with the reader's reason (and line and column where known).
     pub async fn import_qti(&self, caller: &Caller, subject: &str, files: &[QtiFile]) -> Result<ImportReport> {
         self.require_staff(caller)?;
         let subject = check_subject(subject)?;
@@ -181,14 +173,27 @@ impl App {
         }
         let mut report = ImportReport::default();
         let mut parsed = Vec::new();
+        let mut rejected = Vec::new();
         for f in files {
             match qti::import_bytes(&f.bytes).and_then(|q| Ok((qti::export(&q)?, q))) {
                 Ok((xml, q)) => {
                     report.notes.extend(q.notes.iter().map(|n| format!("{}: {n}", f.name)));
                     parsed.push((f, xml, q));
                 }
-                Err(e) => report.rejected.push(RejectedItem { file: f.name.clone(), reason: e.to_string() }),
+                Err(e) => rejected.push(format!("{}: {e}", f.name)),
             }
+        }
+        if !rejected.is_empty() {
+            return Err(UserError::invalid(
+                "files",
+                format!(
+                    "{} of {} files could not be read, so nothing was imported: {}",
+                    rejected.len(),
+                    files.len(),
+                    rejected.join("; ")
+                ),
+            )
+            .into());
         }
         let now = self.now();
         let mut tx = self.store.write().await?;
@@ -231,12 +236,7 @@ impl App {
             "import",
             "item-bank",
             None,
-            &format!(
-                "qti into {subject}: {} added, {} existing, {} rejected",
-                report.added.len(),
-                report.existing.len(),
-                report.rejected.len()
-            ),
+            &format!("qti into {subject}: {} added, {} existing", report.added.len(), report.existing.len()),
         );
         self.audit_in(&mut tx, vec![entry]).await?;
         tx.commit().await?;

@@ -384,7 +384,7 @@ store_test!(item_analysis_reports_each_items_statistics_and_flags, |db| {
     assert_eq!(code(app.item_analysis(&teacher, &empty.id).await), "conflict");
 });
 
-store_test!(qti_import_reports_bad_files_and_finds_items_already_in_the_bank, |db| {
+store_test!(a_qti_import_with_a_bad_file_imports_nothing_and_finds_items_already_in_the_bank, |db| {
     let (app, _) = demo_app(&db).await;
     let teacher = sign_in(&app, "teacher01").await;
     let good = r#"<qti-assessment-item xmlns="http://www.imsglobal.org/xsd/imsqtiasi_v3p0" identifier="tf1" title="Sky">
@@ -409,10 +409,19 @@ store_test!(qti_import_reports_bad_files_and_finds_items_already_in_the_bank, |d
         QtiFile { name: "broken.xml".into(), bytes: b"<qti-assessment-item>".to_vec() },
         QtiFile { name: "latin1.xml".into(), bytes: vec![0x3c, 0xff, 0xfe, 0x00] },
     ];
-    let report = app.import_qti(&teacher, "science", &files).await.unwrap();
+    // All or nothing: two unreadable files reject the import, each named with its reason.
+    let result = app.import_qti(&teacher, "science", &files).await;
+    let message = result.as_ref().map_or_else(ToString::to_string, |r| format!("{r:?}"));
+    assert_eq!(code(result), "invalid");
+    assert!(message.contains("2 of 3 files") && message.contains("nothing was imported"), "{message}");
+    assert!(
+        message.contains("broken.xml: line 1") && message.contains("latin1.xml: the file is not valid UTF-8"),
+        "{message}"
+    );
+    let none = app.search_bank(&teacher, &BankFilter::default(), &PageRequest::first()).await.unwrap();
+    assert!(none.items.iter().all(|i| i.subject != "science"), "nothing was imported");
+    let report = app.import_qti(&teacher, "science", &files[..1]).await.unwrap();
     assert_eq!(report.added.len(), 1, "{report:?}");
-    assert_eq!(report.rejected.iter().map(|r| r.file.as_str()).collect::<Vec<_>>(), ["broken.xml", "latin1.xml"]);
-    assert!(report.rejected.iter().all(|r| !r.reason.is_empty()));
     let again = app.import_qti(&teacher, "science", &files[..1]).await.unwrap();
     assert_eq!((again.added.len(), again.existing.clone()), (0, report.added.clone()));
     let found = app

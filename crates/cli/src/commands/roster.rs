@@ -23,7 +23,7 @@ pub(crate) enum ImportCommand {
         allow_mass_deletion: bool,
     },
     /// QTI items (3.0, or 2.1/2.2 converted) into the item bank: files, or folders of `.xml`
-    /// files. Unreadable items are reported; the rest are imported.
+    /// files. All or nothing: one unreadable file imports nothing and every such file is named.
     Qti {
         /// Item files or folders.
         #[arg(required = true)]
@@ -62,18 +62,10 @@ async fn import_qti(settings: &Settings, paths: &[PathBuf], subject: &str) -> an
     let files = read_qti(paths)?;
     let app = open(settings).await?;
     let report = app.import_qti(&operator(), subject, &files).await?;
-    for r in &report.rejected {
-        say(format!("rejected {}: {}", r.file, r.reason));
-    }
     for n in &report.notes {
         say(format!("note: {n}"));
     }
-    say(format!(
-        "{} items added, {} already in the bank, {} rejected.",
-        report.added.len(),
-        report.existing.len(),
-        report.rejected.len()
-    ));
+    say(format!("{} items added, {} already in the bank.", report.added.len(), report.existing.len()));
     app.store().close().await;
     Ok(())
 }

@@ -123,34 +123,17 @@ pub(crate) struct QtiImportBody {
     pub files: Vec<QtiFileBody>,
 }
 
-/// A file the import refused.
-#[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct QtiRejectedDto {
-    pub file: String,
-    pub reason: String,
-}
-
 /// What an import did.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct QtiImportReportDto {
     pub added: Vec<String>,
     pub existing: Vec<String>,
-    pub rejected: Vec<QtiRejectedDto>,
     pub notes: Vec<String>,
 }
 
 impl From<&a::ImportReport> for QtiImportReportDto {
     fn from(r: &a::ImportReport) -> Self {
-        Self {
-            added: r.added.clone(),
-            existing: r.existing.clone(),
-            rejected: r
-                .rejected
-                .iter()
-                .map(|x| QtiRejectedDto { file: x.file.clone(), reason: x.reason.clone() })
-                .collect(),
-            notes: r.notes.clone(),
-        }
+        Self { added: r.added.clone(), existing: r.existing.clone(), notes: r.notes.clone() }
     }
 }
 

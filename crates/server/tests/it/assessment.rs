@@ -131,11 +131,12 @@ store_test!(assessment_errors_are_problem_json, |db| {
         c.post_json(&format!("/api/classes/{class}/assignments"), json!({ "title": "x", "item_ids": [] })).await;
     assert_eq!(no_items.problem(), "invalid");
     assert_eq!(c.get("/api/assignments/nope/grading").await.problem(), "not-found");
-    let report = c
+    let rejected = c
         .post_json("/api/bank/qti", json!({ "subject": "science", "files": [{ "name": "a.xml", "xml": "<nope" }] }))
         .await
         .json();
-    assert_eq!(report["rejected"][0]["file"], "a.xml");
+    assert_eq!(rejected["code"], "invalid", "{rejected}");
+    assert!(rejected["detail"].as_str().unwrap_or_default().contains("a.xml"), "{rejected}");
     let list = c.get(&format!("/api/classes/{class}/assignments")).await.json();
     let id = list[0]["id"].as_str().unwrap().to_owned();
     c.sign_in("student0001").await;
