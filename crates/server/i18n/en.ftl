@@ -390,7 +390,16 @@ quiz-needs-items = Choose at least one question from the bank.
 bank-search = Find questions
 bank-items = Questions from the item bank
 bank-empty = No question in the bank matches.
-queue-counts = { $students } students answered ({ $submissions } answers); { $flagged } suggestions to look at; { $released } released.
+queue-counts = { $students ->
+    [one] 1 student answered
+   *[other] { $students } students answered
+  } ({ $submissions ->
+    [one] 1 answer
+   *[other] { $submissions } answers
+  }); { $flagged ->
+    [one] 1 suggestion
+   *[other] { $flagged } suggestions
+  } to look at; { $released } released.
 queue-empty = Nobody has handed in answers yet.
 queue-table = Answers with the suggested grades
 quiz-question = Question

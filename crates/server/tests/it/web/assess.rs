@@ -76,7 +76,7 @@ store_test!(a_teacher_builds_an_assignment_from_the_bank_a_student_hands_in_and_
 
     // The teacher accepts the suggestions and releases them.
     let queue = t.get(&queue_path).await;
-    assert!(queue.body.contains("1 students answered"), "{}", queue.show());
+    assert!(queue.body.contains("1 student answered (1 answer); "), "{}", queue.show());
     let csrf = queue.input("csrf");
     let accepted = t.post_form(&queue_path, &[("csrf", &csrf), ("action", "accept")]).await;
     assert_eq!(accepted.location(), format!("{queue_path}?notice=grades-accepted"), "{}", accepted.show());
