@@ -292,6 +292,11 @@ test('admin imports a roster, teacher assigns from the bank, a student practises
   await check(page, 'teacher-queue');
   const rows = page.locator('table:has(caption#queue-caption) tbody tr');
   assert.equal(await rows.count(), 3, 'one answer per question');
+  // The objective answers carry the machine's suggested grade; the written one waits for the teacher.
+  for (const answer of ['B', '✗']) {
+    const row = rows.filter({ has: page.locator('td', { hasText: new RegExp(`^${answer}$`) }) });
+    assert.match(await row.innerText(), /1 \/ 1\s+100%\s+suggested/);
+  }
   const written = rows.filter({ hasText: WRITTEN });
   await written.locator('input[name=points]').fill('2');
   await written.getByRole('button', { name: 'Change the grade' }).click();
