@@ -1,7 +1,8 @@
 // The school in a browser, end to end: Debian's Chromium (headless) drives the real inkstone
-// binary. An administrator imports a roster, a teacher makes an assignment, a student on a phone
-// practises and hands in, the teacher records the grades, a guardian sees the progress. Every page
-// visited is checked with axe-core; learner pages must fit 60 KB on the wire on first load.
+// binary. An administrator imports a roster, a teacher makes an assignment from the item bank, a
+// student on a phone practises and hands the assignment in, the teacher accepts the suggested grades
+// and releases them, a guardian sees the progress and the result. Every page visited is checked with
+// axe-core and photographed; learner pages must fit 60 KB on the wire on first load.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +17,9 @@ import {
 const SCRIPT = '<script>alert(1)</script>';
 const LEARNER_BUDGET = 60 * 1024;
 const SHOTS = path.join(HERE, 'screenshots');
+/** The demo bank's questions the teacher picks: single choice (1 point), true/false (1), a written answer (3). */
+const BANK_QUESTIONS = [/Boiling point/, /The Moon gives off/, /Why do plants need sunlight/];
+const WRITTEN = '植物利用阳光进行光合作用，把二氧化碳和水变成有机物，放出氧气。';
 
 let server, context, profile;
 /** Requests to anywhere but the server under test, and dialogs a script opened: both must stay empty. */
@@ -58,7 +62,7 @@ after(async () => {
   for (const [url, bytes] of weighed) console.log(`learner page ${url}: ${bytes} bytes on the wire, first load`);
 });
 
-/** Opens a path, checks it with axe, optionally saves a screenshot; returns the response. */
+/** Opens a path, checks it with axe, saves a screenshot; returns the response. */
 async function visit(page, pathname, shot) {
   const response = await page.goto(server.base + pathname);
   await check(page, shot);
@@ -71,7 +75,9 @@ async function check(page, shot) {
   audited.push([url, violations]);
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   assert.deepEqual(bad, [], `axe found serious or critical violations on ${url}`);
-  if (shot) await page.screenshot({ path: path.join(SHOTS, `${shot}.png`), fullPage: true });
+  // Every page visited is photographed: under its given name, else numbered after its path.
+  const name = shot ?? `page-${String(audited.length).padStart(2, '0')}${url.replaceAll(/[^a-z0-9]+/gi, '-').slice(0, 60)}`;
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 
 /** Loads a learner page with an empty cache and adds up what crossed the wire (headers included). */
@@ -114,7 +120,7 @@ async function formData(page, selector = 'form:has(input[name=once])') {
 
 const newcomer = { sourcedId: 'e2e-newcomer-1', username: 'newcomer01', given: '新来', family: '测试' };
 
-test('admin imports a roster, teacher assigns, a student practises on a phone, the teacher grades, a guardian sees it', async () => {
+test('admin imports a roster, teacher assigns from the bank, a student practises and hands in on a phone, the teacher accepts and releases the grades, a guardian sees them', async () => {
   const page = await context.newPage();
   const klass = classOf(server.exported, 'teacher01', 'student0001');
 
@@ -141,7 +147,8 @@ test('admin imports a roster, teacher assigns, a student practises on a phone, t
   await check(page, 'admin-roster-imported');
   await signOut(page);
 
-  // ---- Teacher: the class dashboard has the newcomer and the heat map; a new assignment with script in its name.
+  // ---- Teacher: the class dashboard has the newcomer and the heat map; from the grading page, the
+  // assignment builder makes an assignment of bank questions (one a written answer) with script in its name.
   await signIn(page, 'teacher01');
   await page.getByRole('link', { name: klass.title }).first().click();
   await page.waitForLoadState('load');
@@ -149,26 +156,36 @@ test('admin imports a roster, teacher assigns, a student practises on a phone, t
   await check(page, 'teacher-dashboard');
   assert.ok(await page.getByText(`${newcomer.family}${newcomer.given}`).count() > 0, 'the imported student is in the class');
   assert.ok(await page.locator('#h-kp ~ figure svg[role=img], section[aria-labelledby=h-kp] svg[role=img]').count() > 0, 'the heat map is drawn');
-  await page.getByRole('link', { name: /New assignment/ }).click();
+  await page.getByRole('link', { name: 'Grading queue' }).first().click();
   await page.waitForLoadState('load');
-  await check(page);
+  const gradingUrl = new URL(page.url()).pathname;
+  await check(page, 'teacher-grading-list');
+  await page.getByRole('link', { name: /New assignment from the item bank/ }).click();
+  await page.waitForLoadState('load');
+  await check(page, 'teacher-builder');
   const title = `${SCRIPT} 单元测验 e2e`;
   await page.getByLabel('Name', { exact: true }).fill(title);
   await page.getByLabel('Due', { exact: true }).fill('2026-12-20');
-  await page.getByLabel('Maximum score').fill('20');
+  for (const question of BANK_QUESTIONS) {
+    const box = page.getByRole('checkbox', { name: question });
+    assert.equal(await box.count(), 1, `the bank offers ${question}`);
+    await box.check();
+  }
   const sent = await formData(page);
-  await page.getByRole('button', { name: /Create/ }).click();
+  await page.getByRole('button', { name: /Create the assignment/ }).click();
   await page.waitForLoadState('load');
-  const resultsUrl = new URL(page.url()).pathname;
-  assert.match(resultsUrl, /\/assignments\//);
+  const queueUrl = new URL(page.url()).pathname;
+  assert.match(queueUrl, /^\/teach\/quizzes\//);
+  assert.match(page.url(), /notice=assignment-created/);
   assert.ok(await page.getByText(SCRIPT).count() > 0, 'the script is shown as text');
-  await check(page, 'teacher-results-form');
+  await check(page, 'teacher-queue-new');
   // The same form arriving a second time (a double click that got through) creates nothing more.
   const again = await page.request.post(server.base + sent.action, { form: sent.fields, maxRedirects: 0 });
   assert.equal(again.status(), 303);
   assert.match(again.headers().location, /notice=already-saved/);
-  await visit(page, dashboardUrl);
-  assert.equal(await page.locator('a', { hasText: '单元测验 e2e' }).count(), 1, 'one assignment, not two');
+  await visit(page, gradingUrl);
+  assert.equal(await page.locator(`a[href="${queueUrl}"]`).count(), 1, 'one assignment, not two');
+  assert.equal(await page.locator('tbody tr', { hasText: '单元测验 e2e' }).count(), 1, 'one assignment, not two');
   await signOut(page);
 
   // ---- Guardian: adaptive practice needs their consent (given here if it was not yet).
@@ -232,6 +249,21 @@ test('admin imports a roster, teacher assigns, a student practises on a phone, t
   await page.waitForLoadState('load');
   await page.locator('#h-feedback').waitFor();
   assert.match(await page.locator('#h-feedback').innerText(), /答对了|还不对/);
+  // The assignment: opened from My classes, answered and handed in on the phone.
+  await visit(page, '/learn');
+  await page.getByRole('link', { name: SCRIPT }).click();
+  await page.waitForLoadState('load');
+  const sheetUrl = new URL(page.url()).pathname;
+  assert.equal(sheetUrl, queueUrl.replace('/teach/', '/learn/'));
+  await check(page, 'student-quiz');
+  await page.locator('fieldset', { hasText: 'Boiling point' }).getByLabel('100 °C').check();
+  await page.locator('fieldset', { hasText: 'The Moon' }).getByLabel('错').check();
+  await page.locator('fieldset', { hasText: 'Why do plants need sunlight' }).locator('textarea').fill(WRITTEN);
+  await page.getByRole('button', { name: '提交答案' }).click();
+  await page.waitForLoadState('load');
+  assert.match(page.url(), /notice=handed-in/);
+  assert.equal(await page.locator('fieldset', { hasText: 'Why do plants need sunlight' }).locator('textarea').inputValue(), WRITTEN);
+  await check(page, 'student-quiz-handed-in');
   await visit(page, '/learn/mastery', 'student-mastery');
   assert.ok(await page.locator('svg[role=img]').count() > 0, 'the mastery map is drawn');
   await visit(page, '/learn/reviews', 'student-reviews');
@@ -241,33 +273,84 @@ test('admin imports a roster, teacher assigns, a student practises on a phone, t
   assert.equal(refused.status(), 403);
   await check(page, 'student-refused');
   // Learner pages fit the budget on a first load (empty cache).
-  for (const p of ['/learn', '/learn/practice', '/learn/mastery', '/learn/reviews', '/learn/results']) {
+  for (const p of ['/learn', '/learn/practice', '/learn/mastery', '/learn/reviews', '/learn/results', sheetUrl]) {
     await weigh(page, p);
   }
   await signOut(page);
 
-  // ---- Teacher records the grades for the assignment.
+  // ---- Teacher: the grading queue has the student's answers with suggested grades; the written
+  // answer gets the teacher's points, every other suggestion is accepted, and the grades released.
   await page.setViewportSize({ width: 1280, height: 800 });
   await signIn(page, 'teacher01');
-  // The language choice belongs to the device: the teacher switches this one back to English.
+  // The student chose Chinese on this device; the teacher switches back to English.
   await page.getByRole('link', { name: 'English' }).click();
   await page.waitForLoadState('load');
-  await visit(page, resultsUrl);
-  await page.getByLabel(`Score for ${klass.studentName}`).fill('17');
-  await page.locator('main form button[type=submit]').click();
+  await visit(page, gradingUrl);
+  await page.getByRole('link', { name: title, exact: true }).click();
   await page.waitForLoadState('load');
-  assert.match(page.url(), /notice=results-saved/);
-  await check(page, 'teacher-dashboard-after');
+  assert.equal(new URL(page.url()).pathname, queueUrl);
+  await check(page, 'teacher-queue');
+  const rows = page.locator('table:has(caption#queue-caption) tbody tr');
+  assert.equal(await rows.count(), 3, 'one answer per question');
+  // The objective answers carry the machine's suggested grade; the written one waits for the teacher.
+  for (const answer of ['B', '✗']) {
+    const row = rows.filter({ has: page.locator('td', { hasText: new RegExp(`^${answer}$`) }) });
+    assert.match(await row.innerText(), /1 \/ 1\s+100%\s+suggested/);
+  }
+  const written = rows.filter({ hasText: WRITTEN });
+  await written.locator('input[name=points]').fill('2');
+  await written.getByRole('button', { name: 'Change the grade' }).click();
+  await page.waitForLoadState('load');
+  assert.match(page.url(), /notice=grade-overridden/);
+  await page.getByRole('button', { name: 'Accept all suggested grades' }).click();
+  await page.waitForLoadState('load');
+  assert.match(page.url(), /notice=grades-accepted/);
+  await page.getByRole('button', { name: 'Release the grades' }).click();
+  await page.waitForLoadState('load');
+  assert.match(page.url(), /notice=grades-released/);
+  for (let k = 0; k < 3; k++) assert.match(await rows.nth(k).innerText(), /released/);
+  await check(page, 'teacher-queue-released');
+  // Item analysis, from the queue: one line per question (one student: most statistics undefined).
+  await page.getByRole('link', { name: 'Item analysis' }).click();
+  await page.waitForLoadState('load');
+  assert.equal(new URL(page.url()).pathname, `${queueUrl}/analysis`);
+  assert.equal(await page.locator('table:has(caption#analysis-caption) tbody tr').count(), 3);
+  await check(page, 'teacher-item-analysis');
+  // The demo's own assignment, answered by most of the class, draws its questions on the chart.
+  await visit(page, gradingUrl);
+  await page.getByRole('link', { name: /Item analysis\s*: 第一单元小测/ }).click();
+  await page.waitForLoadState('load');
+  assert.ok(await page.locator('svg[role=img] circle').count() > 0, 'questions are drawn on the chart');
+  assert.match(await page.locator('main').innerText(), /Cronbach's alpha \d/);
+  await check(page, 'teacher-item-analysis-demo');
   await signOut(page);
 
-  // ---- Guardian sees the progress: the new result and the mastery map.
+  // ---- Guardian sees the progress: the released result (1 + 1 + 2 of 5 points) and the mastery map.
   await signIn(page, klass.guardian);
   await visit(page, childUrl, 'guardian-child');
-  assert.ok(await page.getByText(SCRIPT).count() > 0, 'the assignment is listed, escaped');
-  assert.ok(await page.getByText(/17/).count() > 0, `the grade for ${klass.studentName} is shown`);
+  const result = page.locator('table:has(caption#results-table-caption) tbody tr', { hasText: SCRIPT });
+  assert.equal(await result.count(), 1, 'the released assignment is listed, escaped');
+  assert.match(await result.innerText(), /80\s*%/, `the result for ${klass.studentName} is shown`);
   assert.ok(await page.locator('section[aria-labelledby=h-mastery]').count() > 0, 'the mastery section is shown');
   await signOut(page);
   await page.close();
+
+  // ---- The student's language follows them: on a new device whose browser asks for English,
+  // signing in brings back the Chinese they chose on the phone.
+  const device = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+  try {
+    const other = await (await device.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 800 } })).newPage();
+    await other.goto(`${server.base}/sign-in`);
+    assert.equal(await other.getAttribute('html', 'lang'), 'en');
+    await other.getByLabel('Username').fill('student0001');
+    await other.getByLabel('Password').fill(DEMO_PASSWORD);
+    await other.getByRole('button', { name: 'Sign in' }).click();
+    await other.waitForLoadState('load');
+    assert.equal(await other.getAttribute('html', 'lang'), 'zh-CN');
+    await check(other, 'student-other-device');
+  } finally {
+    await device.close();
+  }
   assert.deepEqual(outside, [], 'pages asked for outside resources');
   assert.deepEqual(dialogs, [], 'a script in a form ran');
 });

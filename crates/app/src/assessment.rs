@@ -32,7 +32,7 @@ mod responses;
 mod review;
 mod scorer;
 
-pub use analysis::{AnalysedItem, AssignmentAnalysis, OptionAnalysis};
+pub use analysis::{AnalysedItem, AssignmentAnalysis, ItemFlag, OptionAnalysis};
 pub use assignments::{
     AssignmentDetail, AssignmentItemView, AssignmentSummary, MAX_ITEMS, NewAssignment, StudentAssignment, StudentItem,
     StudentSubmission, SubmitReceipt,

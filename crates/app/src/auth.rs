@@ -16,6 +16,9 @@ pub const MIN_PASSWORD_CHARS: usize = 8;
 /// Sessions are touched at most this often, so reads do not all become writes.
 const TOUCH_EVERY_MS: i64 = 5 * 60 * 1000;
 
+/// The languages the pages are written in, as the tags [`App::set_language`] accepts.
+pub const PAGE_LANGUAGES: [&str; 2] = ["zh-CN", "en"];
+
 /// A sign-in attempt.
 #[derive(Debug, Clone)]
 pub struct LoginRequest {
@@ -191,6 +194,18 @@ impl App {
         Ok(())
     }
 
+    /// Keeps the language the person chose for the pages on their account, so that signing in
+    /// on any device brings it back. Only the languages the pages are written in are kept.
+    pub async fn set_language(&self, actor: &Actor, language: &str) -> Result<()> {
+        if !PAGE_LANGUAGES.contains(&language) {
+            return Err(UserError::invalid("language", format!("choose one of {}", PAGE_LANGUAGES.join(", "))).into());
+        }
+        let mut tx = self.store.write().await?;
+        store::auth::set_language(&mut tx, actor.person(), language, self.now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The actor behind a session cookie, or `Unauthenticated`.
     pub async fn authenticate_session(&self, token: &str) -> Result<Actor> {
         let now = self.now();
@@ -208,7 +223,11 @@ impl App {
             store::auth::touch_session(&mut tx, &hash, now, expires).await?;
             tx.commit().await?;
         }
-        Ok(Actor { principal, auth: AuthMethod::Session { token_hash: hash, csrf_token: session.csrf_token } })
+        Ok(Actor {
+            principal,
+            auth: AuthMethod::Session { token_hash: hash, csrf_token: session.csrf_token },
+            language: session.language,
+        })
     }
 
     /// The actor behind an API token, or `Unauthenticated`.
@@ -225,7 +244,7 @@ impl App {
             store::auth::mark_token_used(&mut tx, &token.id, now).await?;
             tx.commit().await?;
         }
-        Ok(Actor { principal, auth: AuthMethod::Token { id: token.id } })
+        Ok(Actor { principal, auth: AuthMethod::Token { id: token.id }, language: None })
     }
 
     /// Checks a form's or header's CSRF token against the session's (tokens need none).

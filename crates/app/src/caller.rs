@@ -17,6 +17,9 @@ pub enum AuthMethod {
 pub struct Actor {
     pub principal: Principal,
     pub auth: AuthMethod,
+    /// The language the person chose for the pages (a BCP 47 tag), if any; read with the
+    /// session so every device they sign in on uses it.
+    pub language: Option<String>,
 }
 
 impl Actor {

@@ -31,7 +31,9 @@ pub mod transfer;
 use std::sync::{Arc, Mutex};
 
 pub use crate::audit_log::{AuditVerification, AuditView};
-pub use crate::auth::{ApiTokenCreated, LoginRequest, MIN_PASSWORD_CHARS, PasswordCost, SignedIn, hash_password};
+pub use crate::auth::{
+    ApiTokenCreated, LoginRequest, MIN_PASSWORD_CHARS, PAGE_LANGUAGES, PasswordCost, SignedIn, hash_password,
+};
 pub use crate::caller::{Actor, AuthMethod, Caller};
 pub use crate::clock::{Clock, FixedClock, SystemClock};
 pub use crate::error::{Error, InternalError, Result, UserError};

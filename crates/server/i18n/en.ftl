@@ -390,7 +390,16 @@ quiz-needs-items = Choose at least one question from the bank.
 bank-search = Find questions
 bank-items = Questions from the item bank
 bank-empty = No question in the bank matches.
-queue-counts = { $students } students answered ({ $submissions } answers); { $flagged } suggestions to look at; { $released } released.
+queue-counts = { $students ->
+    [one] 1 student answered
+   *[other] { $students } students answered
+  } ({ $submissions ->
+    [one] 1 answer
+   *[other] { $submissions } answers
+  }); { $flagged ->
+    [one] 1 suggestion
+   *[other] { $flagged } suggestions
+  } to look at; { $released } released.
 queue-empty = Nobody has handed in answers yet.
 queue-table = Answers with the suggested grades
 quiz-question = Question
@@ -426,3 +435,42 @@ kind-fill_in = fill in the blanks
 kind-ordering = ordering
 kind-matching = matching
 kind-free_text = written answer
+
+## Item analysis of an assignment
+analysis-link = Item analysis
+analysis-title = Item analysis: { $title }
+analysis-none = Nobody has handed in answers yet, so there is nothing to analyse.
+analysis-summary = { $students ->
+    [one] 1 student handed in
+   *[other] { $students } students handed in
+  }; mean total { $mean } of { $max } points (standard deviation { $sd }).
+analysis-reliability = Reliability: KR-20 { $kr20 }, Cronbach's alpha { $alpha }.
+analysis-unscored = { $n ->
+    [one] 1 answer has no grade yet and counts as 0.
+   *[other] { $n } answers have no grade yet and count as 0.
+  }
+analysis-lead = Difficulty is the share of the points students earned (higher is easier). Discrimination is how well a question separates stronger from weaker students: below 0.2 deserves a look, below 0 usually means a wrong key. A dash means too few answers to tell.
+analysis-table = Each question's difficulty, discrimination, options and flags
+analysis-difficulty = Difficulty
+analysis-discrimination = Discrimination
+analysis-alpha-without = Alpha without it
+analysis-blank = Left blank
+analysis-options = Options chosen
+analysis-key = key
+analysis-flags = To look at
+analysis-back = Back to the grading queue
+chart-analysis-title = Difficulty and discrimination of each question
+chart-analysis-caption = Each dot is a question, numbered; red dots are flagged. The shaded band is where questions work well.
+chart-analysis-desc = { $n } questions drawn, { $flagged } of them flagged; { $undefined } without enough answers to draw.
+chart-analysis-tip = { $item }: difficulty { $p }, discrimination { $d }
+chart-analysis-x = Difficulty (share of the points earned)
+chart-analysis-y = Discrimination
+flag-too-hard = too hard (difficulty { $p })
+flag-too-easy = too easy (difficulty { $p })
+flag-low-discrimination = low discrimination ({ $d })
+flag-negative-discrimination = negative discrimination ({ $d }): check the key
+flag-no-variance = everybody scored the same
+flag-many-blanks = { $share } left it blank
+flag-distractor-strong = option { $option } attracts strong students
+flag-distractor-never = option { $option } was never chosen
+flag-alpha-rises = reliability rises to { $alpha } without it

@@ -13,6 +13,8 @@ pub struct LoginSession {
     pub csrf_token: String,
     pub expires_at: Timestamp,
     pub last_seen_at: Timestamp,
+    /// The language the person chose for the pages (`account_settings`), if any.
+    pub language: Option<String>,
 }
 
 /// Stores a new session under the hash of its token.
@@ -33,19 +35,37 @@ pub async fn create_session(
 
 /// The unexpired session with this token hash, whose person is still live and enabled.
 pub async fn session(conn: &mut impl Connection, token_hash: &str, now: Timestamp) -> Result<Option<LoginSession>> {
-    let row: Option<(String, String, i64, i64)> = on!(conn, c => sqlx::query_as(
-        "SELECT s.person_id, s.csrf_token, s.expires_at, s.last_seen_at FROM login_sessions s JOIN people p ON p.id = s.person_id \
+    let row: Option<(String, String, i64, i64, Option<String>)> = on!(conn, c => sqlx::query_as(
+        "SELECT s.person_id, s.csrf_token, s.expires_at, s.last_seen_at, a.language FROM login_sessions s \
+         JOIN people p ON p.id = s.person_id LEFT JOIN account_settings a ON a.person_id = s.person_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND p.deleted_at IS NULL AND p.enabled = TRUE")
         .bind(token_hash).bind(now.millis()).fetch_optional(&mut *c).await)?;
-    row.map(|(person, csrf_token, expires, seen)| {
+    row.map(|(person, csrf_token, expires, seen, language)| {
         Ok(LoginSession {
             person: parse_id!(PersonId, person)?,
             csrf_token,
             expires_at: ts(expires),
             last_seen_at: ts(seen),
+            language,
         })
     })
     .transpose()
+}
+
+/// Keeps the language a person chose for the pages (replacing an earlier choice).
+pub async fn set_language(conn: &mut impl Connection, person: &PersonId, language: &str, now: Timestamp) -> Result<()> {
+    exec!(conn, c => sqlx::query(
+        "INSERT INTO account_settings (person_id, language, updated_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (person_id) DO UPDATE SET language = excluded.language, updated_at = excluded.updated_at")
+        .bind(person.as_str()).bind(language).bind(now.millis()).execute(&mut *c).await)?;
+    Ok(())
+}
+
+/// The language a person chose for the pages, if any.
+pub async fn language(conn: &mut impl Connection, person: &PersonId) -> Result<Option<String>> {
+    let row: Option<(String,)> = on!(conn, c => sqlx::query_as("SELECT language FROM account_settings WHERE person_id = $1")
+        .bind(person.as_str()).fetch_optional(&mut *c).await)?;
+    Ok(row.map(|(l,)| l))
 }
 
 /// Slides a session's expiry forward.

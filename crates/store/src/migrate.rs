@@ -35,6 +35,7 @@ const MIGRATIONS: &[Entry] = &[
         include_str!("../migrations/postgres/0004_sync.sql"),
     ),
     (5, "ai", include_str!("../migrations/sqlite/0005_ai.sql"), include_str!("../migrations/postgres/0005_ai.sql")),
+    (6, "web", include_str!("../migrations/sqlite/0006_web.sql"), include_str!("../migrations/postgres/0006_web.sql")),
 ];
 
 type Entry = (i64, &'static str, &'static str, &'static str);

@@ -3,6 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use access::Access;
+pub use grading::analysis::Flag as ItemFlag;
 use grading::analysis::{FlagRules, ScoreMatrix, Stat, analyse};
 use grading::item::AnswerKey;
 
@@ -39,6 +40,8 @@ pub struct AnalysedItem {
     pub options: Vec<OptionAnalysis>,
     /// Why the item deserves a look, in words (`too hard (p = 0.12)`, …).
     pub flags: Vec<String>,
+    /// The same reasons as data, for pages that word them in the reader's language.
+    pub reasons: Vec<ItemFlag>,
 }
 
 /// The item analysis of an assignment over the students who submitted.
@@ -154,6 +157,7 @@ impl App {
                     })
                     .collect(),
                 flags: st.flags.iter().map(flag_text).collect(),
+                reasons: st.flags.clone(),
             })
             .collect();
         let entry = self.audit_entry(

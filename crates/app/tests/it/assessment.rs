@@ -369,7 +369,10 @@ store_test!(item_analysis_reports_each_items_statistics_and_flags, |db| {
     for item in &analysis.items {
         let p = item.difficulty.unwrap();
         assert!((0.0..=1.0).contains(&p), "{p}");
+        // The reasons as data say what the words say, one for one.
+        assert_eq!(item.reasons.len(), item.flags.len(), "{:?} vs {:?}", item.reasons, item.flags);
     }
+    assert!(analysis.items.iter().any(|i| !i.reasons.is_empty()), "the demo's answers flag some item");
     let water = &analysis.items[0];
     assert_eq!(water.options.len(), 4);
     assert_eq!(water.options.iter().filter(|o| o.is_key).count(), 1);

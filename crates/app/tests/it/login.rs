@@ -42,6 +42,21 @@ store_test!(sessions_expire_when_idle_and_end_on_logout, |db| {
     assert_eq!(code(app.authenticate_session(&signed.token).await.unwrap_err()), "unauthenticated");
 });
 
+store_test!(a_language_kept_on_the_account_comes_back_with_every_new_session, |db| {
+    let (app, _clock) = demo_app(&db).await;
+    let phone = app.login(attempt("student0001", app::demo::DEMO_PASSWORD)).await.unwrap();
+    let actor = app.authenticate_session(&phone.token).await.unwrap();
+    assert_eq!(actor.language, None);
+    app.set_language(&actor, "zh-CN").await.unwrap();
+    let desktop = app.login(attempt("student0001", app::demo::DEMO_PASSWORD)).await.unwrap();
+    assert_eq!(app.authenticate_session(&desktop.token).await.unwrap().language.as_deref(), Some("zh-CN"));
+    // Only the pages' own languages are kept.
+    assert_eq!(code(app.set_language(&actor, "fr").await.unwrap_err()), "invalid");
+    assert_eq!(app.authenticate_session(&phone.token).await.unwrap().language.as_deref(), Some("zh-CN"));
+    let teacher = app.login(attempt("teacher01", app::demo::DEMO_PASSWORD)).await.unwrap();
+    assert_eq!(app.authenticate_session(&teacher.token).await.unwrap().language, None, "per person");
+});
+
 store_test!(forms_need_the_session_csrf_token_but_api_tokens_do_not, |db| {
     let (app, _) = demo_app(&db).await;
     let Caller::Person(actor) = sign_in(&app, "teacher01").await else { unreachable!() };

@@ -179,10 +179,10 @@ struct QuizLine {
     href: String,
     title: String,
     due: String,
-    items: usize,
-    students: i64,
-    needs_teacher: i64,
-    released: i64,
+    items: String,
+    students: String,
+    needs_teacher: String,
+    released: String,
 }
 
 #[derive(Template)]
@@ -208,10 +208,10 @@ pub(crate) async fn grading_list(State(s): State<AppState>, signed: Signed, Path
             href: format!("/teach/quizzes/{}", a.id),
             title: a.title.clone(),
             due: a.due.map(|d| tr.when(d)).unwrap_or_else(|| "—".to_owned()),
-            items: a.n_items,
-            students: a.counts.students,
-            needs_teacher: a.counts.needs_teacher,
-            released: a.counts.released,
+            items: tr.num(a.n_items as f64, 0),
+            students: tr.num(a.counts.students as f64, 0),
+            needs_teacher: tr.num(a.counts.needs_teacher as f64, 0),
+            released: tr.num(a.counts.released as f64, 0),
         })
         .collect();
     let page = GradingListPage {
@@ -265,7 +265,8 @@ async fn queue_page(s: &AppState, signed: &Signed, quiz: &str, error: Option<Str
             points: r.points.map(|p| points(&tr, p)).unwrap_or_else(|| "—".to_owned()),
             max: points(&tr, r.max_points),
             max_value: r.max_points.to_string(),
-            confidence: tr.pct(r.machine.confidence),
+            // Without a machine grade there is no confidence to show, only the teacher's work.
+            confidence: if r.machine.points.is_some() { tr.pct(r.machine.confidence) } else { "—".to_owned() },
             status: tr.t(&format!("grade-status-{}", r.status.as_str())),
             flagged: r.status == GradeStatus::Suggested && r.machine.needs_teacher,
         })

@@ -369,5 +369,116 @@ pub(crate) fn tile_map(id: &str, title: &str, desc: String, tiles: &[Tile]) -> S
     })
 }
 
+/// One question of an assignment on the difficulty/discrimination chart.
+#[derive(Debug, Clone)]
+pub(crate) struct ItemPoint {
+    /// Its name for the tooltip (`Question 3`).
+    pub(crate) label: String,
+    /// Drawn next to the dot (`3`).
+    pub(crate) short: String,
+    /// Share of the points earned, 0 to 1 (`None` when undefined).
+    pub(crate) difficulty: Option<f64>,
+    /// Item-rest correlation, −1 to 1 (`None` when undefined).
+    pub(crate) discrimination: Option<f64>,
+    pub(crate) flagged: bool,
+}
+
+#[derive(Debug)]
+struct ScatterDot {
+    x: String,
+    y: String,
+    label_x: String,
+    label_y: String,
+    anchor: &'static str,
+    short: String,
+    tip: String,
+    flagged: bool,
+}
+
+#[derive(Template)]
+#[template(path = "charts/scatter.svg")]
+struct ScatterChart {
+    id: String,
+    title: String,
+    desc: String,
+    height: String,
+    base: String,
+    tick_y: String,
+    bottom: String,
+    band_x: String,
+    band_y: String,
+    band_w: String,
+    band_h: String,
+    grid: Vec<Grid>,
+    columns: Vec<Grid>,
+    dots: Vec<ScatterDot>,
+    x_label: String,
+    y_label: String,
+}
+
+/// Difficulty (left hard, right easy) against discrimination (up separates stronger from weaker
+/// students), one dot per question; the shaded band is where questions work well (difficulty 0.2
+/// to 0.9, discrimination 0.2 and up, the classroom flag rules). Questions whose statistics are
+/// undefined are left out and counted in the description.
+pub(crate) fn item_scatter(tr: &Tr, id: &str, title: &str, points: &[ItemPoint]) -> Svg {
+    let height = 320.0;
+    let base = height - 44.0;
+    let plot_h = base - TOP;
+    let plot_w = W - LEFT - RIGHT;
+    let x_of = |d: f64| LEFT + plot_w * d.clamp(0.0, 1.0);
+    let y_of = |r: f64| TOP + plot_h * (1.0 - (r.clamp(-1.0, 1.0) + 1.0) / 2.0);
+    let dots: Vec<ScatterDot> = points
+        .iter()
+        .filter_map(|p| {
+            let (d, r) = (p.difficulty?, p.discrimination?);
+            let (x, y) = (x_of(d), y_of(r));
+            let tip = tr.targs(
+                "chart-analysis-tip",
+                &[("item", Arg::Text(p.label.clone())), ("p", Arg::Text(tr.num(d, 2))), ("d", Arg::Text(tr.num(r, 2)))],
+            );
+            Some(ScatterDot {
+                x: f1(x),
+                y: f1(y),
+                // Numbers sit to the right of their dot (left of it at the right edge), so
+                // questions of equal difficulty do not cover each other's numbers.
+                label_x: f1(if d > 0.94 { x - 9.0 } else { x + 9.0 }),
+                label_y: f1(y + 4.0),
+                anchor: if d > 0.94 { "end" } else { "start" },
+                short: p.short.clone(),
+                tip,
+                flagged: p.flagged,
+            })
+        })
+        .collect();
+    let grid = [-1.0, -0.5, 0.0, 0.5, 1.0].iter().map(|r| Grid { y: f1(y_of(*r)), label: tr.num(*r, 1) }).collect();
+    let columns = [0.0, 0.25, 0.5, 0.75, 1.0].iter().map(|d| Grid { y: f1(x_of(*d)), label: tr.num(*d, 2) }).collect();
+    let desc = tr.targs(
+        "chart-analysis-desc",
+        &[
+            ("n", Arg::Num(dots.len() as f64)),
+            ("flagged", Arg::Num(points.iter().filter(|p| p.flagged).count() as f64)),
+            ("undefined", Arg::Num((points.len() - dots.len()) as f64)),
+        ],
+    );
+    render(&ScatterChart {
+        id: id.to_owned(),
+        title: title.to_owned(),
+        desc,
+        height: f1(height),
+        base: f1(base),
+        tick_y: f1(base + 16.0),
+        bottom: f1(height - 6.0),
+        band_x: f1(x_of(0.2)),
+        band_y: f1(y_of(1.0)),
+        band_w: f1(x_of(0.9) - x_of(0.2)),
+        band_h: f1(y_of(0.2) - y_of(1.0)),
+        grid,
+        columns,
+        dots,
+        x_label: tr.t("chart-analysis-x"),
+        y_label: tr.t("chart-analysis-y"),
+    })
+}
+
 #[cfg(test)]
 mod tests;

@@ -9,13 +9,15 @@
 //! classroom devices) and is compressed on the wire.
 //!
 //! Learners practise on the adaptive-learning use cases (`practice`); assignments from the item
-//! bank, their grading queue and the students' answer sheets are on the assessment use cases (`assess`).
+//! bank, their grading queue and the students' answer sheets are on the assessment use cases (`assess`),
+//! and so is the item analysis of an assignment (`analysis`).
 
 // Handlers return early with a whole page (`Result<_, Response>`): the error *is* the response
 // the visitor sees, so boxing it would only add an allocation on the error path.
 #![allow(clippy::result_large_err)]
 
 mod admin;
+mod analysis;
 mod assess;
 mod assets;
 mod charts;
@@ -76,6 +78,7 @@ pub(crate) fn router(settings: &ServerSettings) -> Router<AppState> {
         .route("/teach/classes/{class}/grading", get(assess::grading_list))
         .route("/teach/classes/{class}/quizzes/new", get(assess::builder).post(assess::create))
         .route("/teach/quizzes/{quiz}", get(assess::queue).post(assess::decide))
+        .route("/teach/quizzes/{quiz}/analysis", get(analysis::analysis))
         .route("/learn/quizzes/{quiz}", get(assess::sheet).post(assess::hand_in))
         .route("/teach/students/{student}", get(teacher::student_profile))
         .route("/family", get(family::children))

@@ -72,7 +72,13 @@ impl FromRequestParts<AppState> for Visitor {
         let jar = CookieJar::from_headers(&parts.headers);
         if let Some(cookie) = jar.get(SESSION_COOKIE) {
             match state.app.authenticate_session(cookie.value()).await {
-                Ok(actor) => visitor.actor = Some(actor),
+                Ok(actor) => {
+                    // A language kept on the account wins over this device's cookie and headers.
+                    if let Some(lang) = actor.language.as_deref().and_then(Lang::from_tag) {
+                        visitor.lang = lang;
+                    }
+                    visitor.actor = Some(actor);
+                }
                 Err(app::Error::User(UserError::Unauthenticated)) => {}
                 Err(e) => return Err(error_page(&visitor, &e)),
             }
@@ -250,14 +256,20 @@ impl Chrome {
             .map(|(key, href, _)| NavLink { href, label: tr.t(key), current: current == Some(*href) })
             .collect();
         let back = local_path(&visitor.here).unwrap_or("/");
+        let csrf = visitor.actor.as_ref().map(|_| visitor.csrf());
         let langs = Lang::ALL
             .iter()
             .map(|l| LangLink {
-                href: format!(
-                    "/lang/{}?{}",
-                    l.tag(),
-                    form_urlencoded::Serializer::new(String::new()).append_pair("next", back).finish()
-                ),
+                href: format!("/lang/{}?{}", l.tag(), {
+                    let mut q = form_urlencoded::Serializer::new(String::new());
+                    q.append_pair("next", back);
+                    // Signed in, the switch also saves the choice on the account: the session's
+                    // token proves the link came from one of our pages, not another site.
+                    if let Some(csrf) = csrf.as_deref() {
+                        q.append_pair("csrf", csrf);
+                    }
+                    q.finish()
+                }),
                 tag: l.tag(),
                 name: l.own_name(),
                 current: *l == visitor.lang,
@@ -270,7 +282,7 @@ impl Chrome {
             title,
             nav,
             langs,
-            csrf: visitor.actor.as_ref().map(|_| visitor.csrf()),
+            csrf,
             notice,
             css: assets::url("app.css"),
             js: assets::url("app.js"),

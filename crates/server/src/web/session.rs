@@ -171,10 +171,23 @@ pub(crate) async fn sign_out(
     (jar.remove(Cookie::build(SESSION_COOKIE).path("/")), see_other("/sign-in?notice=signed-out")).into_response()
 }
 
-/// Switches language: keeps the choice in a cookie and goes back to the page.
-pub(crate) async fn switch_language(visitor: Visitor, Path(tag): Path<String>, jar: CookieJar) -> Response {
+/// Switches language: keeps the choice in a cookie (for this device, signed in or not) and, when
+/// the link carries the session's CSRF token, on the person's account (for every device); then
+/// goes back to the page.
+pub(crate) async fn switch_language(
+    State(s): State<AppState>,
+    visitor: Visitor,
+    Path(tag): Path<String>,
+    jar: CookieJar,
+) -> Response {
     let Some(lang) = Lang::from_tag(&tag) else { return to_sign_in_or_home(&visitor) };
     let next = visitor.query("next").filter(|n| local_path(n).is_some()).unwrap_or_else(|| "/".to_owned());
+    if let Some(actor) = &visitor.actor
+        && s.app.check_csrf(actor, visitor.query(CSRF_FIELD).as_deref()).is_ok()
+        && let Err(e) = s.app.set_language(actor, lang.tag()).await
+    {
+        return error_page(&visitor, &e);
+    }
     let cookie = Cookie::build((LANG_COOKIE, lang.tag()))
         .same_site(SameSite::Lax)
         .path("/")

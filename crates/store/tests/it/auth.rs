@@ -24,6 +24,27 @@ store_test!(sessions_expire_and_die_with_their_person, |db| {
     assert!(auth::session(&mut c, "hash-1", NOW).await.unwrap().is_none(), "deleted person");
 });
 
+store_test!(a_chosen_language_is_kept_per_account_and_read_with_the_session, |db| {
+    let store = db.open().await;
+    fixtures::school(&store).await;
+    let mut tx = store.write().await.unwrap();
+    auth::create_session(&mut tx, "hash-1", &pid("t1"), "csrf", NOW, NOW.plus_seconds(60)).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut c = store.read().await.unwrap();
+    assert_eq!(auth::session(&mut c, "hash-1", NOW).await.unwrap().unwrap().language, None, "nothing chosen yet");
+    drop(c);
+    for chosen in ["zh-CN", "en"] {
+        let mut tx = store.write().await.unwrap();
+        auth::set_language(&mut tx, &pid("t1"), chosen, NOW).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut c = store.read().await.unwrap();
+        assert_eq!(auth::session(&mut c, "hash-1", NOW).await.unwrap().unwrap().language.as_deref(), Some(chosen));
+        assert_eq!(auth::language(&mut c, &pid("t1")).await.unwrap().as_deref(), Some(chosen));
+    }
+    let mut c = store.read().await.unwrap();
+    assert_eq!(auth::language(&mut c, &pid("s1")).await.unwrap(), None, "another account is untouched");
+});
+
 store_test!(revoked_and_expired_tokens_stop_working, |db| {
     let store = db.open().await;
     fixtures::school(&store).await;

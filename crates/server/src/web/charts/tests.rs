@@ -69,3 +69,29 @@ fn tile_maps_wrap_at_twelve_a_row_under_their_group_labels_and_escape_tips() {
     assert!(svg.contains(">Grade 8</text>") && svg.contains("&#60;kp 12&#62;"), "{svg}");
     assert!(!svg.contains("<kp"), "{svg}");
 }
+
+#[test]
+fn the_item_chart_puts_difficulty_across_and_discrimination_up_and_leaves_out_undefined_questions() {
+    let tr = Tr::new(Lang::En);
+    let point = |n: usize, difficulty: Option<f64>, discrimination: Option<f64>, flagged: bool| super::ItemPoint {
+        label: format!("<q{n}>"),
+        short: n.to_string(),
+        difficulty,
+        discrimination,
+        flagged,
+    };
+    let points =
+        [point(1, Some(0.0), Some(1.0), false), point(2, Some(1.0), Some(-1.0), true), point(3, Some(0.5), None, true)];
+    let svg = super::item_scatter(&tr, "a", "Items", &points).to_string();
+    assert_eq!(svg.matches("<circle").count(), 2, "{svg}");
+    // Difficulty 0 at the left edge and discrimination 1 at the top; 1 and −1 at the other corners.
+    assert!(svg.contains("cx=\"44.0\" cy=\"12.0\" r=\"6\" class=\"dot\""), "{svg}");
+    assert!(svg.contains("cx=\"588.0\" cy=\"276.0\" r=\"6\" class=\"dot flagged\""), "{svg}");
+    assert!(svg.contains("2 questions drawn, 2 of them flagged; 1 without enough answers to draw."), "{svg}");
+    assert!(!svg.contains("<q1>"), "{svg}");
+    assert!(
+        svg.contains("q1&#62;: difficulty 0, discrimination 1")
+            || svg.contains("q1&gt;: difficulty 0, discrimination 1"),
+        "{svg}"
+    );
+}

@@ -76,7 +76,7 @@ store_test!(a_teacher_builds_an_assignment_from_the_bank_a_student_hands_in_and_
 
     // The teacher accepts the suggestions and releases them.
     let queue = t.get(&queue_path).await;
-    assert!(queue.body.contains("1 students answered"), "{}", queue.show());
+    assert!(queue.body.contains("1 student answered (1 answer); "), "{}", queue.show());
     let csrf = queue.input("csrf");
     let accepted = t.post_form(&queue_path, &[("csrf", &csrf), ("action", "accept")]).await;
     assert_eq!(accepted.location(), format!("{queue_path}?notice=grades-accepted"), "{}", accepted.show());
@@ -88,4 +88,65 @@ store_test!(a_teacher_builds_an_assignment_from_the_bank_a_student_hands_in_and_
     // The student now sees their points.
     let graded = s.get(&sheet_path).await;
     assert!(graded.body.contains("Your total:"), "{}", graded.show());
+});
+
+store_test!(a_teacher_reads_the_item_analysis_of_an_assignment_in_either_language_and_a_student_cannot, |db| {
+    let mut t = Browser::demo(&db).await;
+    t.accept_language = Some("en".into());
+    let (class, ..) = t.class_of("student0001").await;
+    t.sign_in("teacher01").await;
+    // The demo assignment, answered by most of the class, is linked from the grading page.
+    let list = t.get(&format!("/teach/classes/{class}/grading")).await;
+    let start = list.body.find("/analysis\"").unwrap_or_else(|| panic!("no analysis link: {}", list.show()));
+    let open = list.body[..start].rfind("href=\"").unwrap() + "href=\"".len();
+    let path = format!("{}/analysis", &list.body[open..start]);
+    let page = t.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.show());
+    assert!(page.body.contains("Item analysis: "), "{}", page.show());
+    assert!(page.body.contains("students handed in; mean total"), "{}", page.show());
+    assert!(page.body.contains("Reliability: KR-20 "), "{}", page.show());
+    // One table row per question of the demo bank, and one dot per question with statistics.
+    let rows = page.body.split("<tbody>").nth(1).unwrap().matches("<tr>").count();
+    assert_eq!(rows, 9, "{}", page.show());
+    assert!(
+        page.body.contains("role=\"img\" aria-labelledby=\"analysis-chart-t analysis-chart-d\""),
+        "{}",
+        page.show()
+    );
+    let dots = page.body.matches("<circle").count();
+    assert!((1..=9).contains(&dots), "{dots} dots: {}", page.show());
+    // The boiling-point question shows how its options were chosen, with the key marked.
+    assert!(page.body.contains("B (key): "), "{}", page.show());
+    assert!(!page.body.contains("NaN"), "{}", page.show());
+    // The same page in Chinese: words from the Chinese catalog, numbers the same.
+    let mut zh = t.another();
+    zh.accept_language = Some("zh-CN".into());
+    zh.sign_in("teacher01").await;
+    let page_zh = zh.get(&path).await;
+    assert_eq!(page_zh.status, StatusCode::OK, "{}", page_zh.show());
+    assert!(page_zh.body.contains("试题分析：") && page_zh.body.contains("信度：KR-20 "), "{}", page_zh.show());
+    assert!(page_zh.body.contains("B（正确答案）") || page_zh.body.contains("B (正确答案)"), "{}", page_zh.show());
+    // A student may not read it.
+    let mut s = t.another();
+    s.accept_language = Some("en".into());
+    s.sign_in("student0001").await;
+    assert_eq!(s.get(&path).await.status, StatusCode::FORBIDDEN);
+
+    // A new assignment nobody has answered yet says so instead of failing.
+    let builder = t.get(&format!("/teach/classes/{class}/quizzes/new")).await;
+    let item = typed_items(&builder.body).remove(0);
+    let fields = [
+        ("csrf", builder.input("csrf")),
+        ("once", builder.input("once")),
+        ("title", "Empty".to_owned()),
+        ("item", item),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let created = t.post_form(&format!("/teach/classes/{class}/quizzes/new"), &fields).await;
+    let queue_path = created.location().split('?').next().unwrap().to_owned();
+    let queue = t.get(&queue_path).await;
+    assert!(queue.body.contains(&format!("href=\"{queue_path}/analysis\"")), "{}", queue.show());
+    let empty = t.get(&format!("{queue_path}/analysis")).await;
+    assert_eq!(empty.status, StatusCode::OK, "{}", empty.show());
+    assert!(empty.body.contains("Nobody has handed in answers yet"), "{}", empty.show());
 });

@@ -67,6 +67,50 @@ store_test!(pages_speak_chinese_by_default_english_when_asked_and_keep_the_choic
     );
 });
 
+store_test!(a_language_chosen_while_signed_in_follows_the_person_to_every_device, |db| {
+    let mut phone = Browser::demo(&db).await;
+    phone.accept_language = Some("en".into());
+    phone.sign_in("student0001").await;
+    let page = phone.get("/learn").await;
+    assert!(page.body.contains("<html lang=\"en\">"), "{}", page.show());
+    // Signed in, the switcher's link carries the session's token; following it saves the choice.
+    let link = page.body.split("href=\"/lang/zh-CN?").nth(1).unwrap();
+    let link = format!("/lang/zh-CN?{}", crate::web::unescape(&link[..link.find('"').unwrap()]));
+    assert!(link.contains("csrf="), "{link}");
+    let switched = phone.get(&link).await;
+    assert_eq!((switched.status, switched.location()), (StatusCode::SEE_OTHER, "/learn"));
+    assert!(phone.get("/learn").await.body.contains("<html lang=\"zh-CN\">"));
+
+    // Another device whose browser asks for English, and with an English cookie, signs in: Chinese.
+    let mut desktop = phone.another();
+    desktop.accept_language = Some("en-GB,en;q=0.9".into());
+    desktop.get("/lang/en?next=%2F").await;
+    assert!(desktop.get("/sign-in").await.body.contains("<html lang=\"en\">"), "signed out, the cookie speaks");
+    desktop.sign_in("student0001").await;
+    let page = desktop.get("/learn").await;
+    assert!(page.body.contains("<html lang=\"zh-CN\">") && page.body.contains("任课教师"), "{}", page.show());
+    // Someone else, who never chose, gets what their browser asks for.
+    let mut other = desktop.another();
+    other.accept_language = Some("en".into());
+    other.sign_in("teacher01").await;
+    assert!(other.get("/teach").await.body.contains("<html lang=\"en\">"));
+
+    // A language link without the session's token (from another site) changes only the cookie.
+    let forged = desktop.get("/lang/en?next=%2Flearn").await;
+    assert_eq!(forged.status, StatusCode::SEE_OTHER);
+    assert!(desktop.get("/learn").await.body.contains("<html lang=\"zh-CN\">"), "the account's choice stands");
+    // Switching back while signed in saves English on the account, seen on the phone too.
+    let page = desktop.get("/learn").await;
+    let link = page.body.split("href=\"/lang/en?").nth(1).unwrap();
+    let link = format!("/lang/en?{}", crate::web::unescape(&link[..link.find('"').unwrap()]));
+    desktop.get(&link).await;
+    assert!(phone.get("/learn").await.body.contains("<html lang=\"en\">"));
+    // After signing out, the device's cookie decides again.
+    let csrf = phone.get("/learn").await.input("csrf");
+    phone.post_form("/sign-out", &[("csrf", &csrf)]).await;
+    assert!(phone.get("/sign-in").await.body.contains("<html lang=\"zh-CN\">"), "the phone's cookie says Chinese");
+});
+
 store_test!(a_learner_opening_teacher_and_admin_pages_gets_a_friendly_refusal, |db| {
     let mut b = Browser::demo(&db).await;
     b.accept_language = Some("en".into());
