@@ -556,6 +556,7 @@ fn import_blocking<S: ChannelSource>(
     let wanted_units = parse_units(&request.units)?;
     let mut reports = Vec::new();
     let mut store = library.fs().clone();
+    let mut units_found: BTreeSet<UnitId> = BTreeSet::new();
     for id in channel_ids {
         let verified = read_channel(&mut source, &id, &trusted).map_err(content_error)?;
         let selection = match &wanted_units {
@@ -571,6 +572,7 @@ fn import_blocking<S: ChannelSource>(
                 if mine.is_empty() {
                     continue;
                 }
+                units_found.extend(mine.iter().cloned());
                 Selection::units(mine)
             }
             Some(Selection::All) => Selection::All,
@@ -590,6 +592,12 @@ fn import_blocking<S: ChannelSource>(
             library.reindex([&installed]).map_err(Error::internal)?;
         }
         reports.push(report);
+    }
+    if let Some(Selection::Only { units, .. }) = &wanted_units
+        && let Some(missing) = units.iter().find(|u| !units_found.contains(*u))
+    {
+        // Units are checked per channel as it is imported, so earlier channels may be in.
+        return Err(UserError::invalid("units", format!("no channel of the source has unit {missing}")).into());
     }
     Ok(reports)
 }

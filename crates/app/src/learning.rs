@@ -251,7 +251,12 @@ impl App {
         Ok(plan)
     }
 
-    pub(crate) async fn state_of(&self, subject: &LoadedSubject, student: &PersonId, subject_id: &str) -> Result<LearnerState> {
+    pub(crate) async fn state_of(
+        &self,
+        subject: &LoadedSubject,
+        student: &PersonId,
+        subject_id: &str,
+    ) -> Result<LearnerState> {
         let mut conn = self.store.read().await?;
         Ok(match store::learning::learner_state(&mut conn, student, subject_id).await? {
             Some(blob) => match LearnerState::from_blob(&blob) {

@@ -114,7 +114,9 @@ pub(crate) fn date(field: &str, s: &str) -> Result<base::Date, ApiError> {
 /// as static files with HEAD and Range support; integrity comes from the channels' signatures.
 pub(crate) fn content_library(app: &app::App) -> axum::Router<AppState> {
     match app.content() {
-        Ok(library) => axum::Router::new().nest_service("/content", tower_http::services::ServeDir::new(library.library_dir())),
+        Ok(library) => {
+            axum::Router::new().nest_service("/content", tower_http::services::ServeDir::new(library.library_dir()))
+        }
         Err(_) => axum::Router::new(),
     }
 }

@@ -9,9 +9,7 @@ use std::collections::BTreeMap;
 
 use content::hash::ContentHash;
 use content::id::{ChannelId, CourseId, ItemId, KpId, ResourceId, UnitId};
-use content::manifest::{
-    Course, FileRef, FileRole, MANIFEST_FORMAT, Manifest, Resource, ResourceKind, Text, Unit,
-};
+use content::manifest::{Course, FileRef, FileRole, MANIFEST_FORMAT, Manifest, Resource, ResourceKind, Text, Unit};
 use content::memory::MemoryFolder;
 use content::signed::{PublisherKey, sign_channel};
 use ed25519_dalek::SigningKey;

@@ -176,13 +176,7 @@ impl ChannelSource for HttpSource {
             200 => {}
             status => return Err(http_err(&url, format!("the peer answered {status}"))),
         }
-        response
-            .body_mut()
-            .with_config()
-            .limit(max_len as u64)
-            .read_to_vec()
-            .map(Some)
-            .map_err(|e| http_err(&url, e))
+        response.body_mut().with_config().limit(max_len as u64).read_to_vec().map(Some).map_err(|e| http_err(&url, e))
     }
 
     fn file_len(&mut self, path: &str) -> io::Result<Option<u64>> {

@@ -17,13 +17,7 @@ pub(crate) async fn channels(State(s): State<AppState>, _auth: Auth) -> Result<J
 }
 
 fn list(s: &Option<String>) -> Vec<String> {
-    s.as_deref()
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
-        .collect()
+    s.as_deref().unwrap_or("").split(',').map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned).collect()
 }
 
 /// Searches installed resources in Chinese and English, with filters.

@@ -49,7 +49,7 @@ store_test!(a_teacher_gets_class_recommendations_and_a_student_only_their_own, |
     let other = c.id_of("student0002").await;
     c.sign_in("student0001").await;
     let refused = c.get(&format!("/api/students/{other}/recommendations?subject={subject}")).await;
-    assert_eq!(refused.problem(), "forbidden");
+    assert_eq!(refused.problem(), "not-found");
 });
 
 store_test!(the_library_is_served_to_peers_in_the_export_layout_with_ranges, |db| {
