@@ -195,6 +195,12 @@ impl App {
             .ok_or_else(|| UserError::Unavailable("this server has no content library configured".into()).into())
     }
 
+    fn content_arc(&self) -> Result<Arc<ContentLibrary>> {
+        self.content
+            .clone()
+            .ok_or_else(|| UserError::Unavailable("this server has no content library configured".into()).into())
+    }
+
     /// Trusts a publisher's key (base64 ed25519) for channel imports.
     pub async fn content_trust(&self, caller: &Caller, key: &str, name: &str) -> Result<()> {
         require_operator_or_admin(caller, "trust a content publisher")?;
@@ -245,7 +251,7 @@ impl App {
         S: ChannelSource + Send + 'static,
     {
         require_operator_or_admin(caller, "import content")?;
-        let library = self.content.clone().ok_or_else(|| self.content().err().expect("no library"))?;
+        let library = self.content_arc()?;
         let reports = tokio::task::spawn_blocking(move || import_blocking(&library, source, request, progress))
             .await
             .map_err(Error::internal)??;
@@ -278,7 +284,7 @@ impl App {
         to: &Path,
     ) -> Result<ExportReport> {
         require_operator_or_admin(caller, "export content")?;
-        let library = self.content.clone().ok_or_else(|| self.content().err().expect("no library"))?;
+        let library = self.content_arc()?;
         let id = ChannelId::parse(channel).map_err(|e| UserError::invalid("channel", e.to_string()))?;
         let only = parse_units(units)?;
         let to = to.to_path_buf();
@@ -307,7 +313,7 @@ impl App {
     /// personal data); premium courses stay hidden until a county assigns them.
     pub async fn content_search(&self, caller: &Caller, mut query: SearchQuery) -> Result<(Vec<SearchHit>, bool)> {
         let _ = caller;
-        let library = self.content.clone().ok_or_else(|| self.content().err().expect("no library"))?;
+        let library = self.content_arc()?;
         tokio::task::spawn_blocking(move || {
             let channels = library.fs().installed_channels().map_err(Error::internal)?;
             for installed in channels.values() {
