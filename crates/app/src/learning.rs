@@ -124,7 +124,7 @@ pub struct PlanFile {
 }
 
 impl PlanFile {
-    fn to_plan(&self) -> TeacherPlan {
+    pub(crate) fn to_plan(&self) -> TeacherPlan {
         let kp = |s: &String| KpId::parse(s);
         TeacherPlan {
             pinned_kps: self.pinned_kps.iter().filter_map(|(k, n)| kp(k).map(|k| (k, n.clone()))).collect(),
@@ -232,7 +232,7 @@ impl App {
         Ok(())
     }
 
-    async fn plan_for(&self, student: &PersonId, subject: &str) -> Result<PlanFile> {
+    pub(crate) async fn plan_for(&self, student: &PersonId, subject: &str) -> Result<PlanFile> {
         let mut conn = self.store.read().await?;
         let mut plan = match store::learning::teacher_plan(&mut conn, &format!("person:{student}"), subject).await? {
             Some(json) => serde_json::from_str(&json).map_err(Error::internal)?,
@@ -251,7 +251,12 @@ impl App {
         Ok(plan)
     }
 
-    async fn state_of(&self, subject: &LoadedSubject, student: &PersonId, subject_id: &str) -> Result<LearnerState> {
+    pub(crate) async fn state_of(
+        &self,
+        subject: &LoadedSubject,
+        student: &PersonId,
+        subject_id: &str,
+    ) -> Result<LearnerState> {
         let mut conn = self.store.read().await?;
         Ok(match store::learning::learner_state(&mut conn, student, subject_id).await? {
             Some(blob) => match LearnerState::from_blob(&blob) {

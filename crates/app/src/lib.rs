@@ -21,6 +21,7 @@ pub mod ai;
 pub mod assessment;
 pub mod backup;
 pub mod consent;
+pub mod content;
 pub mod demo;
 pub mod learning;
 pub mod records_api;
@@ -91,6 +92,8 @@ pub struct App {
     /// whose client gave up must not keep piling up (seen at 10 GB under a login flood).
     hashing: Arc<tokio::sync::Semaphore>,
     ai: Arc<ai::Ai>,
+    /// The content library, when the server has one (`App::with_content`).
+    content: Option<Arc<content::ContentLibrary>>,
 }
 
 impl std::fmt::Debug for App {
@@ -118,6 +121,7 @@ impl App {
             models: Arc::new(learning::ModelCache::default()),
             hashing: Arc::new(tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))),
             ai: Arc::new(ai::Ai::disabled()),
+            content: None,
         }
     }
 

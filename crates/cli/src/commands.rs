@@ -3,6 +3,7 @@
 pub(crate) mod audit;
 pub(crate) mod bench;
 pub(crate) mod bench_sync;
+pub(crate) mod content;
 pub(crate) mod eval;
 pub(crate) mod models;
 pub(crate) mod roster;
@@ -40,7 +41,11 @@ pub(crate) fn operator() -> app::Caller {
 pub(crate) async fn open(settings: &Settings) -> anyhow::Result<app::App> {
     let options = settings.store_options()?;
     let store = store::Store::open(&options).await.context("opening the database")?;
-    Ok(app::App::new(store, Arc::new(app::SystemClock), app::AppConfig::school(&settings.instance_name)))
+    let content_dir = settings.data_dir.join("content");
+    let library = app::content::ContentLibrary::open(&content_dir, settings.content_quota_bytes)
+        .with_context(|| format!("opening the content library in {}", content_dir.display()))?;
+    Ok(app::App::new(store, Arc::new(app::SystemClock), app::AppConfig::school(&settings.instance_name))
+        .with_content(library))
 }
 
 /// Runs a command.
@@ -63,6 +68,7 @@ pub(crate) async fn run(raw: RawSettings, command: Command) -> anyhow::Result<()
         Command::Eval(c) => eval::run(c),
         Command::Bench(c) => bench::run(&settings, c).await,
         Command::Sync(c) => sync::run(&settings, c).await,
+        Command::Content(c) => content::run(&settings, c).await,
         Command::Models(c) => {
             tokio::task::spawn_blocking(move || models::run(&settings, c)).await.context("fetching models")?
         }

@@ -81,6 +81,9 @@ enum Command {
     /// Replicate with a county hub: by USB disk (export/import) or over HTTP (run).
     #[command(subcommand)]
     Sync(commands::sync::SyncCommand),
+    /// Content channels: import from a USB disk or a peer, export, list, trust publishers.
+    #[command(subcommand)]
+    Content(commands::content::ContentCommand),
     /// Install and check the AI model files.
     #[command(subcommand)]
     Models(commands::models::ModelsCommand),

@@ -26,6 +26,9 @@ pub(crate) struct RawSettings {
     /// Where model files live (default: models in the data directory).
     #[arg(long, global = true, env = "INKSTONE_MODELS_DIR", value_name = "DIR")]
     pub models_dir: Option<PathBuf>,
+    /// Most space content channels may take under <data-dir>/content, in megabytes (10^6 bytes).
+    #[arg(long, global = true, env = "INKSTONE_CONTENT_QUOTA_MB", value_name = "MB")]
+    pub content_quota_mb: Option<u64>,
 }
 
 /// Settings that only `serve` uses.
@@ -57,6 +60,7 @@ struct FileSettings {
     instance_name: Option<String>,
     max_connections: Option<u32>,
     models_dir: Option<PathBuf>,
+    content_quota_mb: Option<u64>,
     #[serde(default)]
     ai: ai::FileAiSettings,
 }
@@ -78,6 +82,8 @@ pub(crate) struct Settings {
     pub trust_forwarded_for: bool,
     pub instance_name: String,
     pub ai: ai::AiSettings,
+    /// Bytes content channels may take under `<data_dir>/content`.
+    pub content_quota_bytes: u64,
 }
 
 impl std::fmt::Debug for Settings {
@@ -97,6 +103,8 @@ impl std::fmt::Debug for Settings {
 
 /// The default listening address: this machine only, until the operator opens it to the LAN.
 pub(crate) const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+/// Content storage when not configured: 20 GB, a fair share of a small school server's disk.
+pub(crate) const DEFAULT_CONTENT_QUOTA_MB: u64 = 20_000;
 
 impl Settings {
     /// Resolves flags and environment over the file over defaults.
@@ -135,7 +143,9 @@ impl Settings {
         };
         let models_dir = raw.models_dir.clone().or(file.models_dir).unwrap_or_else(|| data_dir.join("models"));
         let ai = ai::AiSettings::resolve(&serve.ai, file.ai, models_dir, &data_dir)?;
+        let content_quota_mb = raw.content_quota_mb.or(file.content_quota_mb).unwrap_or(DEFAULT_CONTENT_QUOTA_MB);
         Ok(Settings {
+            content_quota_bytes: content_quota_mb.saturating_mul(1_000_000),
             ai,
             data_dir,
             database,

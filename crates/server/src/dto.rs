@@ -8,7 +8,9 @@ use store::views::{ClassSummary, LearnerClass, SchoolAggregate};
 use utoipa::{IntoParams, ToSchema};
 
 mod assessment;
+mod content;
 pub(crate) use assessment::*;
+pub(crate) use content::*;
 
 /// Server health.
 #[derive(Debug, Serialize, ToSchema)]

@@ -72,6 +72,7 @@ pub fn router(app: app::App, settings: ServerSettings) -> Router {
         .merge(api.layer(DefaultBodyLimit::max(max_json)))
         .merge(uploads.layer(DefaultBodyLimit::max(max_upload)))
         .merge(ai.layer(DefaultBodyLimit::max(max_json)))
+        .merge(routes::content_library(&state.app))
         .route("/api/openapi.json", axum::routing::get(move || async move { axum::Json(doc) }))
         // The people-facing pages (server-rendered HTML); unknown paths outside /api get an HTML page.
         .merge(web::router(&state.settings))

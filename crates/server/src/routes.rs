@@ -4,6 +4,7 @@ mod admin;
 pub(crate) mod ai;
 mod assessment;
 mod classes;
+mod content;
 mod learning;
 mod session;
 mod students;
@@ -52,6 +53,10 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::audit_recent))
         .routes(routes!(admin::audit_verify))
         .routes(routes!(admin::public_key))
+        .routes(routes!(content::channels))
+        .routes(routes!(content::search))
+        .routes(routes!(content::student_recommendations))
+        .routes(routes!(content::class_recommendations))
         .routes(routes!(learning::subjects))
         .routes(routes!(learning::next))
         .routes(routes!(learning::answer))
@@ -102,4 +107,16 @@ pub(crate) fn json<T>(v: T) -> Json<T> {
 /// Parses a YYYY-MM-DD date field.
 pub(crate) fn date(field: &str, s: &str) -> Result<base::Date, ApiError> {
     base::Date::parse(s).map_err(|e| app::UserError::invalid(field, e.to_string()).into())
+}
+
+/// The content library in the export layout under `/content/` (catalog.json, channels/,
+/// blobs/), so that peers run `inkstone content import --from URL` against this server. Served
+/// as static files with HEAD and Range support; integrity comes from the channels' signatures.
+pub(crate) fn content_library(app: &app::App) -> axum::Router<AppState> {
+    match app.content() {
+        Ok(library) => {
+            axum::Router::new().nest_service("/content", tower_http::services::ServeDir::new(library.library_dir()))
+        }
+        Err(_) => axum::Router::new(),
+    }
 }

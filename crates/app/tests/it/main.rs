@@ -7,6 +7,7 @@ mod ai;
 mod assessment;
 mod backup;
 mod consent;
+mod content;
 mod demo;
 mod learning;
 mod login;

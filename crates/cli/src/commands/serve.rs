@@ -67,7 +67,10 @@ async fn make_demo(app: &app::App, size: app::demo::DemoSize) -> anyhow::Result<
         })
         .await;
     bar.finish_and_clear();
-    Ok(school?)
+    let school = school?;
+    app.install_demo_channel(&operator()).await.context("installing the demo content channel")?;
+    say(format!("Demo content: channel {} (search and recommendations draw on it).", app::content::demo::DEMO_CHANNEL));
+    Ok(school)
 }
 
 fn print_logins(school: &app::demo::DemoSchool) {

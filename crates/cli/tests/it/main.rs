@@ -2,5 +2,6 @@
 
 #![allow(clippy::unwrap_used, unreachable_pub)]
 
+mod content;
 mod sync;
 mod worker;

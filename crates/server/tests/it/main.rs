@@ -6,6 +6,7 @@ mod ai;
 mod api;
 mod assessment;
 mod bad_input;
+mod content;
 mod web;
 
 use std::sync::Arc;
