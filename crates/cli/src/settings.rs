@@ -26,7 +26,7 @@ pub(crate) struct RawSettings {
     /// Where model files live (default: models in the data directory).
     #[arg(long, global = true, env = "INKSTONE_MODELS_DIR", value_name = "DIR")]
     pub models_dir: Option<PathBuf>,
-    /// Most space content channels may take under <data-dir>/content, in megabytes (10^6 bytes).
+    /// Most space content channels may take under `<data-dir>/content`, in megabytes (10^6 bytes).
     #[arg(long, global = true, env = "INKSTONE_CONTENT_QUOTA_MB", value_name = "MB")]
     pub content_quota_mb: Option<u64>,
 }
